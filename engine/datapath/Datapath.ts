@@ -1,0 +1,62 @@
+import type { PacketVector } from './PacketVector.js';
+import type { LpmLayout, LpmRoute } from './LpmRouteStore.js';
+
+/** Which implementation runs the kernels. */
+export type Backend = 'wasm' | 'ts';
+
+/** One learned bridge forwarding entry, as `bridge fdb show` lists it. */
+export interface FdbEntry {
+  bridge: number;
+  port: number;
+  macHi: number;
+  macLo: number;
+  seenMs: number;
+}
+
+/**
+ * The datapath kernels behind one contract. Every call works on the first `n`
+ * packets of `vec` (n <= VEC_MAX): one call per vector, never per packet. Nothing
+ * outside engine/datapath/createDatapath.ts knows which backend runs.
+ */
+export interface Datapath {
+  readonly backend: Backend;
+  /** The packet vector the kernels read and write. Re-read after any call that may grow memory. */
+  readonly vec: PacketVector;
+
+  /** Learn source MACs: (table=bridge, srcMac, inPort) -> result = LEARN_*. Returns how many were new. */
+  fdbLearn(n: number, nowMs: number): number;
+  /** Forwarding decision: (table=bridge, dstMac) -> outPort, PORT_FLOOD on a miss or aged entry. */
+  fdbLookup(n: number, nowMs: number, ageMs: number): void;
+  /** Remove entries older than ageMs; returns how many. */
+  fdbAge(nowMs: number, ageMs: number): number;
+  /** Remove a port's entries (PORT_FLOOD: the whole bridge); returns how many. */
+  fdbFlush(bridge: number, port: number): number;
+  /** Live entries, in no particular order (control plane: dumps, not the hot path). */
+  fdbEntries(): FdbEntry[];
+
+  /**
+   * Create an empty route table `table` (1..LPM_MAX_TABLES-1). `wide` (16-8-8 strides,
+   * 512 KiB root) for a large table or a shared base; `narrow` (8-8-8-8, 2 KiB root)
+   * for small ones. Throws if the id is taken or out of range.
+   */
+  lpmCreateTable(table: number, layout: LpmLayout): void;
+  /**
+   * Create `table` as an overlay on `base` (which must not be derived itself): it
+   * holds only its own routes, a lookup sees base plus own routes, an own route wins
+   * over a base route of the same prefix, and later base changes show through at once.
+   * An inherited route cannot be deleted from the overlay; override it instead.
+   */
+  lpmDeriveTable(table: number, base: number): void;
+  /** Free a table and its routes; throws while derived tables still use it as base. */
+  lpmDropTable(table: number): void;
+  /** Add or replace prefix/len -> value (a u32 route id of the caller's). Visible at the next lookup. Returns true when the prefix was new to the table. */
+  lpmInsert(table: number, prefix: number, len: number, value: number): boolean;
+  /** Remove the table's own route prefix/len; returns false if it had none. */
+  lpmDelete(table: number, prefix: number, len: number): boolean;
+  /** Batched LPM: (table, dstIp) -> result = route value, result2 = matched prefix length, or result 0 and result2 LPM_MISS. */
+  lpmLookup(n: number): void;
+  /** A table's routes (own and inherited) sorted by prefix then length, for `ip route` dumps. */
+  lpmRoutes(table: number): LpmRoute[];
+  /** Bytes held by every route table's tries. */
+  lpmBytes(): number;
+}

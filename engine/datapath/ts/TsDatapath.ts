@@ -1,0 +1,30 @@
+import { VEC_BYTES } from '../../../assembly/shared/vector.js';
+import { PacketVector } from '../PacketVector.js';
+import type { Datapath, FdbEntry } from '../Datapath.js';
+import { TsFdb } from './TsFdb.js';
+import { TsLpm } from './TsLpm.js';
+import { LpmRouteStore, type LpmLayout, type LpmRoute } from '../LpmRouteStore.js';
+
+/** The pure-TypeScript datapath: same kernels as the WASM module, on typed arrays. */
+export class TsDatapath implements Datapath {
+  readonly backend = 'ts' as const;
+  readonly vec = new PacketVector(new ArrayBuffer(VEC_BYTES), 0);
+  private readonly fdb = new TsFdb();
+  private readonly lpm = new TsLpm();
+  private readonly routes = new LpmRouteStore(this.lpm);
+
+  fdbLearn(n: number, nowMs: number): number { return this.fdb.learn(this.vec, n, nowMs); }
+  fdbLookup(n: number, nowMs: number, ageMs: number): void { this.fdb.lookup(this.vec, n, nowMs, ageMs); }
+  fdbAge(nowMs: number, ageMs: number): number { return this.fdb.age(nowMs, ageMs); }
+  fdbFlush(bridge: number, port: number): number { return this.fdb.flush(bridge, port); }
+  fdbEntries(): FdbEntry[] { return this.fdb.entries(); }
+
+  lpmCreateTable(table: number, layout: LpmLayout): void { this.routes.create(table, layout); }
+  lpmDeriveTable(table: number, base: number): void { this.routes.derive(table, base); }
+  lpmDropTable(table: number): void { this.routes.drop(table); }
+  lpmInsert(table: number, prefix: number, len: number, value: number): boolean { return this.routes.insert(table, prefix, len, value); }
+  lpmDelete(table: number, prefix: number, len: number): boolean { return this.routes.delete(table, prefix, len); }
+  lpmLookup(n: number): void { this.lpm.lookup(this.vec, n); }
+  lpmRoutes(table: number): LpmRoute[] { return this.routes.routes(table); }
+  lpmBytes(): number { return this.routes.bytes(); }
+}

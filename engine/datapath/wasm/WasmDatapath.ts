@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../packageRoot.js';
+import { PacketVector } from '../PacketVector.js';
+import type { Datapath, FdbEntry } from '../Datapath.js';
+import { LpmRouteStore, type LpmLayout, type LpmRoute } from '../LpmRouteStore.js';
+
+/** The exports of build/podnet.wasm (assembly/index.ts), as JS sees them. */
+interface Kernels {
+  memory: WebAssembly.Memory;
+  vectorBase(): number;
+  fdbLearn(n: number, now: number): number;
+  fdbLookup(n: number, now: number, ageMs: number): void;
+  fdbAge(now: number, ageMs: number): number;
+  fdbFlush(bridge: number, port: number): number;
+  fdbSize(): number;
+  fdbCapacity(): number;
+  fdbTable(): number;
+  lpmTableInit(t: number, rootBits: number, base: number): void;
+  lpmTableFree(t: number): void;
+  lpmInsert(t: number, prefix: number, len: number, value: number): void;
+  lpmRemove(t: number, prefix: number, len: number, coverLen: number, coverValue: number): void;
+  lpmLookup(n: number): void;
+  lpmBytes(): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled module, shared by every instance (each instance has its own memory). */
+function wasmModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const file = join(packageRoot(), 'build', 'podnet.wasm');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new Error(`podnet: the WASM datapath ${file} is missing; run 'npm run build:wasm' (or use --backend ts)`);
+  }
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/**
+ * The WebAssembly datapath. One instance = one linear memory with its own tables.
+ * JS views over memory are rebuilt whenever memory.buffer changes (growth detaches
+ * the old ArrayBuffer), checked once per call, never per packet.
+ */
+export class WasmDatapath implements Datapath {
+  readonly backend = 'wasm' as const;
+  private readonly k: Kernels;
+  private buffer: ArrayBuffer;
+  private view: PacketVector;
+  private readonly routes: LpmRouteStore;
+
+  constructor() {
+    const instance = new WebAssembly.Instance(wasmModule(), {
+      env: {
+        abort(_msg: number, _file: number, line: number, col: number): never {
+          throw new Error(`podnet: WASM datapath aborted at ${line}:${col}`);
+        },
+      },
+    });
+    this.k = instance.exports as unknown as Kernels;
+    this.buffer = this.k.memory.buffer;
+    this.view = new PacketVector(this.buffer, this.k.vectorBase());
+    const k = this.k;
+    this.routes = new LpmRouteStore({
+      tableInit: (t, bits, base) => k.lpmTableInit(t, bits, base),
+      tableFree: (t) => k.lpmTableFree(t),
+      insert: (t, p, len, v) => k.lpmInsert(t, p, len, v),
+      remove: (t, p, len, cl, cv) => k.lpmRemove(t, p, len, cl, cv),
+      bytes: () => k.lpmBytes(),
+    });
+  }
+
+  get vec(): PacketVector {
+    if (this.k.memory.buffer !== this.buffer) {
+      this.buffer = this.k.memory.buffer;
+      this.view = new PacketVector(this.buffer, this.k.vectorBase());
+    }
+    return this.view;
+  }
+
+  fdbLearn(n: number, nowMs: number): number { return this.k.fdbLearn(n, nowMs); }
+  fdbLookup(n: number, nowMs: number, ageMs: number): void { this.k.fdbLookup(n, nowMs, ageMs); }
+  fdbAge(nowMs: number, ageMs: number): number { return this.k.fdbAge(nowMs, ageMs); }
+  fdbFlush(bridge: number, port: number): number { return this.k.fdbFlush(bridge, port); }
+
+  lpmCreateTable(table: number, layout: LpmLayout): void { this.routes.create(table, layout); }
+  lpmDeriveTable(table: number, base: number): void { this.routes.derive(table, base); }
+  lpmDropTable(table: number): void { this.routes.drop(table); }
+  lpmInsert(table: number, prefix: number, len: number, value: number): boolean { return this.routes.insert(table, prefix, len, value); }
+  lpmDelete(table: number, prefix: number, len: number): boolean { return this.routes.delete(table, prefix, len); }
+  lpmLookup(n: number): void { this.k.lpmLookup(n); }
+  lpmRoutes(table: number): LpmRoute[] { return this.routes.routes(table); }
+  lpmBytes(): number { return this.routes.bytes(); }
+
+  fdbEntries(): FdbEntry[] {
+    const cap = this.k.fdbCapacity();
+    const base = this.k.fdbTable();
+    const dv = new DataView(this.k.memory.buffer);
+    const out: FdbEntry[] = [];
+    for (let s = 0; s < cap; s++) {
+      const e = base + s * 24;
+      const bridge = dv.getUint32(e, true);
+      if (bridge === 0 || bridge === 0xffffffff) continue;
+      out.push({ bridge, port: dv.getUint32(e + 4, true), macLo: dv.getUint32(e + 8, true), macHi: dv.getUint32(e + 12, true), seenMs: dv.getFloat64(e + 16, true) });
+    }
+    return out;
+  }
+}
