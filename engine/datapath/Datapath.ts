@@ -1,5 +1,6 @@
 import type { PacketVector } from './PacketVector.js';
 import type { LpmLayout, LpmRoute } from './LpmRouteStore.js';
+import type { ConntrackEntry } from './ConntrackEntry.js';
 
 /** Which implementation runs the kernels. */
 export type Backend = 'wasm' | 'ts';
@@ -59,4 +60,37 @@ export interface Datapath {
   lpmRoutes(table: number): LpmRoute[];
   /** Bytes held by every route table's tries. */
   lpmBytes(): number;
+
+  /**
+   * Batched conntrack lookup over live packets (drop 0): (table = zone, proto, src,
+   * dst, srcPort, dstPort) -> result = connection id, result2 = CT_* state, the packet
+   * rewritten in place by the connection's NAT (a reply is un-NATed), flags get
+   * FLAG_CT_REPLY and FLAG_NAT_SRC/FLAG_NAT_DST. A miss: result 0 and no CT flags.
+   * Refreshes the timeout and advances the TCP state from l4Flags. ICMP carries the
+   * echo id in both srcPort and dstPort. May grow memory: re-read `vec` afterwards.
+   */
+  ctLookup(n: number, nowMs: number): void;
+  /**
+   * Create connections for live packets that have none, with NAT from dnatIp/dnatPort
+   * (0: no DNAT) and snatIp (0: no masquerade). The reply tuple is made unique by
+   * keeping the source port or picking a free one (1024..65535), as nf_nat does. A
+   * packet already tracked just follows its connection. Sets the same outputs as
+   * ctLookup plus FLAG_CT_NEW. A full zone drops with CT_TABLE_FULL (counted in
+   * ctDrops); no free port drops with PORT_CONFLICT. Returns connections created.
+   */
+  ctInsert(n: number, nowMs: number): number;
+  /** Remove connections expired at nowMs; returns how many. */
+  ctExpire(nowMs: number): number;
+  /** Remove every connection of a zone, or of all zones when zone is omitted; returns how many. */
+  ctFlush(zone?: number): number;
+  /** Live connections of a zone (all zones when omitted); expired but unswept ones count. */
+  ctCount(zone?: number): number;
+  /** Per-zone maximum (nf_conntrack_max, default 262144); new flows beyond it are dropped. */
+  ctSetMax(max: number): void;
+  /** Packets dropped with CT_TABLE_FULL so far. */
+  ctDrops(): number;
+  /** Connections of a zone (all when omitted) in id order, for `conntrack -L`. */
+  ctEntries(zone?: number): ConntrackEntry[];
+  /** Bytes held by the connection table. */
+  ctBytes(): number;
 }

@@ -1,6 +1,7 @@
 export type { Backend, Datapath, FdbEntry } from './Datapath.js';
 export type { LpmLayout, LpmRoute } from './LpmRouteStore.js';
 export { prefixMask } from './LpmRouteStore.js';
+export type { ConntrackEntry } from './ConntrackEntry.js';
 export { createDatapath, BACKENDS } from './createDatapath.js';
 export { PacketVector, VEC_MAX } from './PacketVector.js';
 export { dropCode, dropName, type DropReason } from './DropReason.js';

@@ -3,6 +3,8 @@ import { PacketVector } from '../PacketVector.js';
 import type { Datapath, FdbEntry } from '../Datapath.js';
 import { TsFdb } from './TsFdb.js';
 import { TsLpm } from './TsLpm.js';
+import { TsConntrack, ALL_ZONES } from './TsConntrack.js';
+import { decodeConntrack, type ConntrackEntry } from '../ConntrackEntry.js';
 import { LpmRouteStore, type LpmLayout, type LpmRoute } from '../LpmRouteStore.js';
 
 /** The pure-TypeScript datapath: same kernels as the WASM module, on typed arrays. */
@@ -12,6 +14,7 @@ export class TsDatapath implements Datapath {
   private readonly fdb = new TsFdb();
   private readonly lpm = new TsLpm();
   private readonly routes = new LpmRouteStore(this.lpm);
+  private readonly ct = new TsConntrack();
 
   fdbLearn(n: number, nowMs: number): number { return this.fdb.learn(this.vec, n, nowMs); }
   fdbLookup(n: number, nowMs: number, ageMs: number): void { this.fdb.lookup(this.vec, n, nowMs, ageMs); }
@@ -27,4 +30,17 @@ export class TsDatapath implements Datapath {
   lpmLookup(n: number): void { this.lpm.lookup(this.vec, n); }
   lpmRoutes(table: number): LpmRoute[] { return this.routes.routes(table); }
   lpmBytes(): number { return this.routes.bytes(); }
+
+  ctLookup(n: number, nowMs: number): void { this.ct.lookup(this.vec, n, nowMs); }
+  ctInsert(n: number, nowMs: number): number { return this.ct.insert(this.vec, n, nowMs); }
+  ctExpire(nowMs: number): number { return this.ct.expire(nowMs); }
+  ctFlush(zone?: number): number { return this.ct.flush(zone ?? ALL_ZONES); }
+  ctCount(zone?: number): number { return this.ct.count(zone ?? ALL_ZONES); }
+  ctSetMax(max: number): void { this.ct.maxPerZone = max >>> 0; }
+  ctDrops(): number { return this.ct.drops; }
+  ctEntries(zone?: number): ConntrackEntry[] {
+    const expires = this.ct.expires;
+    return decodeConntrack(this.ct.entries, this.ct.nextId, (id) => expires[id]!, zone);
+  }
+  ctBytes(): number { return this.ct.bytes(); }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../packageRoot.js';
 import { PacketVector } from '../PacketVector.js';
 import type { Datapath, FdbEntry } from '../Datapath.js';
+import { decodeConntrack, type ConntrackEntry } from '../ConntrackEntry.js';
 import { LpmRouteStore, type LpmLayout, type LpmRoute } from '../LpmRouteStore.js';
 
 /** The exports of build/podnet.wasm (assembly/index.ts), as JS sees them. */
@@ -22,7 +23,19 @@ interface Kernels {
   lpmRemove(t: number, prefix: number, len: number, coverLen: number, coverValue: number): void;
   lpmLookup(n: number): void;
   lpmBytes(): number;
+  ctLookup(n: number, now: number): void;
+  ctInsert(n: number, now: number): number;
+  ctExpire(now: number): number;
+  ctFlush(zone: number): number;
+  ctCount(zone: number): number;
+  ctSetMax(max: number): void;
+  ctDrops(): number;
+  ctEntries(): number;
+  ctIdLimit(): number;
+  ctBytes(): number;
 }
+
+const ALL_ZONES = 0xffffffff;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -94,6 +107,23 @@ export class WasmDatapath implements Datapath {
   lpmLookup(n: number): void { this.k.lpmLookup(n); }
   lpmRoutes(table: number): LpmRoute[] { return this.routes.routes(table); }
   lpmBytes(): number { return this.routes.bytes(); }
+
+  ctLookup(n: number, nowMs: number): void { this.k.ctLookup(n, nowMs); }
+  ctInsert(n: number, nowMs: number): number { return this.k.ctInsert(n, nowMs); }
+  ctExpire(nowMs: number): number { return this.k.ctExpire(nowMs); }
+  ctFlush(zone?: number): number { return this.k.ctFlush(zone ?? ALL_ZONES); }
+  ctCount(zone?: number): number { return this.k.ctCount(zone ?? ALL_ZONES) >>> 0; }
+  ctSetMax(max: number): void { this.k.ctSetMax(max); }
+  ctDrops(): number { return this.k.ctDrops() >>> 0; }
+  ctEntries(zone?: number): ConntrackEntry[] {
+    const base = this.k.ctEntries() >>> 0;
+    const limit = this.k.ctIdLimit() >>> 0;
+    const buf = this.k.memory.buffer;
+    const words = new Uint32Array(buf, base, limit * 12);
+    const f64 = new Float64Array(buf, base, limit * 6);
+    return decodeConntrack(words, limit, (id) => f64[id * 6 + 4]!, zone);
+  }
+  ctBytes(): number { return this.k.ctBytes(); }
 
   fdbEntries(): FdbEntry[] {
     const cap = this.k.fdbCapacity();

@@ -1,0 +1,295 @@
+// Connection tracking and NAT, TypeScript backend. Same algorithm, hash, probe order,
+// id recycling and port choice as assembly/conntrack.ts (see that file for the design
+// notes), over typed arrays so nothing is allocated per packet, and so both backends
+// hand out the same connection ids and NAT ports.
+import {
+  FLAG_CT_REPLY, FLAG_CT_NEW, FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_SYN_SENT,
+  CT_SYN_RECV, CT_ESTABLISHED, CT_FIN_WAIT, CT_CLOSE_WAIT, CT_LAST_ACK, CT_TIME_WAIT, CT_CLOSE,
+  CT_UNREPLIED, CT_REPLIED,
+} from '../../../assembly/shared/vector.js';
+import { CT_TABLE_FULL, PORT_CONFLICT, INVALID_PACKET } from '../../../assembly/shared/drop.js';
+import type { PacketVector } from '../PacketVector.js';
+
+const SLOT = 5; // words
+const ENTRY = 12; // words; expiry lives in its own Float64Array
+const DEAD = 0xffffffff;
+const MIN_SLOTS = 1024;
+const MIN_ENTRIES = 256;
+const CT_S_DNAT = 0x100;
+const CT_S_SNAT = 0x200;
+const CT_S_FIN_REPLY = 0x400;
+const TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10;
+/** ctFlush/ctCount zone meaning "every zone". */
+export const ALL_ZONES = 0xffffffff;
+
+function hash4(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) ^ Math.imul(c, 0xc2b2ae3d);
+  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) ^ Math.imul(d, 0x165667b1);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function timeoutMs(proto: number, state: number): number {
+  if (proto === 6) {
+    switch (state) {
+      case CT_SYN_SENT: return 120_000;
+      case CT_SYN_RECV: return 60_000;
+      case CT_ESTABLISHED: return 86_400_000;
+      case CT_FIN_WAIT: return 120_000;
+      case CT_CLOSE_WAIT: return 3_600_000;
+      case CT_LAST_ACK: return 30_000;
+      case CT_TIME_WAIT: return 120_000;
+      default: return 10_000;
+    }
+  }
+  if (proto === 17) return state === CT_REPLIED ? 120_000 : 30_000;
+  if (proto === 1) return 30_000;
+  return 600_000;
+}
+
+function tcpNext(state: number, status: number, reply: boolean, flags: number): number {
+  if ((flags & TCP_RST) !== 0) return CT_CLOSE;
+  const finByReply = (status & CT_S_FIN_REPLY) !== 0;
+  if ((flags & TCP_SYN) !== 0) {
+    if (!reply && (flags & TCP_ACK) === 0 && (state === CT_TIME_WAIT || state === CT_CLOSE)) return CT_SYN_SENT;
+    if (reply && (flags & TCP_ACK) !== 0 && state === CT_SYN_SENT) return CT_SYN_RECV;
+    return state;
+  }
+  if ((flags & TCP_FIN) !== 0) {
+    if (state === CT_ESTABLISHED || state === CT_SYN_RECV) return CT_FIN_WAIT;
+    if ((state === CT_FIN_WAIT || state === CT_CLOSE_WAIT) && reply !== finByReply) return CT_LAST_ACK;
+    return state;
+  }
+  if ((flags & TCP_ACK) !== 0) {
+    if (state === CT_SYN_RECV && !reply) return CT_ESTABLISHED;
+    if (state === CT_FIN_WAIT && reply !== finByReply) return CT_CLOSE_WAIT;
+    if (state === CT_LAST_ACK) return CT_TIME_WAIT;
+  }
+  return state;
+}
+
+/** The connection table over typed arrays. */
+export class TsConntrack {
+  private slots = new Uint32Array(MIN_SLOTS * SLOT);
+  private slotCap = MIN_SLOTS;
+  private slotUsed = 0;
+  private slotDead = 0;
+  /** Entry words (layout of assembly/conntrack.ts, word 10 = next free id). */
+  entries = new Uint32Array(MIN_ENTRIES * ENTRY);
+  expires = new Float64Array(MIN_ENTRIES);
+  private entryCap = MIN_ENTRIES;
+  nextId = 1;
+  private freeId = 0;
+  private live = 0;
+  drops = 0;
+  maxPerZone = 262144;
+  private readonly zoneCount = new Uint32Array(CT_MAX_ZONES);
+
+  /** Word index of the slot holding the key, or -1. */
+  private find(k0: number, k1: number, k2: number, k3: number): number {
+    const slots = this.slots, mask = this.slotCap - 1;
+    let s = hash4(k0, k1, k2, k3) & mask;
+    for (;;) {
+      const w = s * SLOT;
+      const r = slots[w]!;
+      if (r === 0) return -1;
+      if (r !== DEAD && slots[w + 1] === k0 && slots[w + 2] === k1 && slots[w + 3] === k2 && slots[w + 4] === k3) return w;
+      s = (s + 1) & mask;
+    }
+  }
+
+  private place(ref: number, k0: number, k1: number, k2: number, k3: number): void {
+    const slots = this.slots, mask = this.slotCap - 1;
+    let s = hash4(k0, k1, k2, k3) & mask;
+    for (;;) {
+      const w = s * SLOT;
+      const r = slots[w]!;
+      if (r === 0 || r === DEAD) {
+        if (r === DEAD) this.slotDead--;
+        slots[w] = ref; slots[w + 1] = k0; slots[w + 2] = k1; slots[w + 3] = k2; slots[w + 4] = k3;
+        this.slotUsed++;
+        return;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+
+  private reserveSlots(): void {
+    if ((this.slotUsed + this.slotDead + 2) * 2 <= this.slotCap) return;
+    const old = this.slots, oldCap = this.slotCap;
+    let c = oldCap;
+    while ((this.slotUsed + 2) * 2 > c) c *= 2;
+    this.slots = new Uint32Array(c * SLOT);
+    this.slotCap = c; this.slotUsed = 0; this.slotDead = 0;
+    for (let w = 0; w < oldCap * SLOT; w += SLOT) {
+      const r = old[w]!;
+      if (r !== 0 && r !== DEAD) this.place(r, old[w + 1]!, old[w + 2]!, old[w + 3]!, old[w + 4]!);
+    }
+  }
+
+  private allocEntry(): number {
+    if (this.freeId !== 0) {
+      const id = this.freeId;
+      this.freeId = this.entries[id * ENTRY + 10]!;
+      return id;
+    }
+    if (this.nextId >= this.entryCap) {
+      const c = this.entryCap * 2;
+      const e = new Uint32Array(c * ENTRY); e.set(this.entries); this.entries = e;
+      const x = new Float64Array(c); x.set(this.expires); this.expires = x;
+      this.entryCap = c;
+    }
+    return this.nextId++;
+  }
+
+  private killSlot(k0: number, k1: number, k2: number, k3: number): void {
+    const w = this.find(k0, k1, k2, k3);
+    if (w >= 0) { this.slots[w] = DEAD; this.slotUsed--; this.slotDead++; }
+  }
+
+  private removeEntry(id: number): void {
+    const en = this.entries, w = id * ENTRY, k0 = en[w]!;
+    this.killSlot(k0, en[w + 1]!, en[w + 2]!, en[w + 3]!);
+    this.killSlot(k0, en[w + 4]!, en[w + 5]!, en[w + 6]!);
+    this.zoneCount[k0 >>> 8]!--;
+    this.live--;
+    en[w + 7] = 0;
+    en[w + 10] = this.freeId;
+    this.freeId = id;
+  }
+
+  private liveRef(slotWord: number, now: number): number {
+    const ref = this.slots[slotWord]!;
+    const id = ref >>> 1;
+    if (this.expires[id]! <= now) { this.removeEntry(id); return 0; }
+    return ref;
+  }
+
+  private track(v: PacketVector, i: number, id: number, reply: boolean, now: number, isNew: boolean): void {
+    const en = this.entries, w = id * ENTRY;
+    const proto = en[w]! & 255;
+    let state = en[w + 7]! & 255;
+    let status = en[w + 7]! & ~255;
+    if (!isNew) {
+      if (proto === 6) {
+        const next = tcpNext(state, status, reply, v.l4Flags[i]!);
+        if (next === CT_FIN_WAIT && state !== CT_FIN_WAIT && reply) status |= CT_S_FIN_REPLY;
+        state = next;
+      } else if (reply) {
+        state = CT_REPLIED;
+      }
+      en[w + 7] = (state | status) >>> 0;
+    }
+    this.expires[id] = now + timeoutMs(proto, state);
+    const src = v.srcIp[i]!, dst = v.dstIp[i]!, sport = v.srcPort[i]! & 0xffff, dport = v.dstPort[i]! & 0xffff;
+    const t = w + (reply ? 1 : 4);
+    const nsrc = en[t + 1]!, ndst = en[t]!, op = en[t + 2]!;
+    const nsport = op & 0xffff, ndport = op >>> 16;
+    let fl = v.flags[i]! & ~FLAG_CT_MASK;
+    if (reply) fl |= FLAG_CT_REPLY;
+    if (isNew) fl |= FLAG_CT_NEW;
+    if (nsrc !== src || nsport !== sport) fl |= FLAG_NAT_SRC;
+    if (ndst !== dst || ndport !== dport) fl |= FLAG_NAT_DST;
+    v.srcIp[i] = nsrc; v.dstIp[i] = ndst; v.srcPort[i] = nsport; v.dstPort[i] = ndport;
+    v.flags[i] = fl;
+    v.result[i] = id;
+    v.result2[i] = state;
+  }
+
+  /** Same contract as assembly/conntrack.ts ctLookup. */
+  lookup(v: PacketVector, n: number, now: number): void {
+    for (let i = 0; i < n; i++) {
+      if (v.drop[i] !== 0) continue;
+      const k0 = ((v.table[i]! << 8) | (v.proto[i]! & 255)) >>> 0;
+      const s = this.find(k0, v.srcIp[i]!, v.dstIp[i]!, ((v.srcPort[i]! << 16) | (v.dstPort[i]! & 0xffff)) >>> 0);
+      const ref = s < 0 ? 0 : this.liveRef(s, now);
+      if (ref === 0) { v.result[i] = 0; v.result2[i] = 0; v.flags[i] = v.flags[i]! & ~FLAG_CT_MASK; continue; }
+      this.track(v, i, ref >>> 1, (ref & 1) !== 0, now, false);
+    }
+  }
+
+  private taken(k0: number, k1: number, k2: number, k3: number, now: number): boolean {
+    const s = this.find(k0, k1, k2, k3);
+    return s >= 0 && this.liveRef(s, now) !== 0;
+  }
+
+  /** Same contract as assembly/conntrack.ts ctInsert. */
+  insert(v: PacketVector, n: number, now: number): number {
+    let created = 0;
+    for (let i = 0; i < n; i++) {
+      if (v.drop[i] !== 0) continue;
+      const zone = v.table[i]!;
+      if (zone >= CT_MAX_ZONES) { v.drop[i] = INVALID_PACKET; v.result[i] = 0; continue; }
+      const proto = v.proto[i]! & 255;
+      const k0 = ((zone << 8) | proto) >>> 0;
+      const src = v.srcIp[i]!, dst = v.dstIp[i]!, sport = v.srcPort[i]! & 0xffff, dport = v.dstPort[i]! & 0xffff;
+      const oports = ((sport << 16) | dport) >>> 0;
+      const s = this.find(k0, src, dst, oports);
+      const ref = s < 0 ? 0 : this.liveRef(s, now);
+      if (ref !== 0) { this.track(v, i, ref >>> 1, (ref & 1) !== 0, now, false); continue; }
+      if (this.zoneCount[zone]! >= this.maxPerZone) { v.drop[i] = CT_TABLE_FULL; v.result[i] = 0; this.drops++; continue; }
+      const dnat = v.dnatIp[i]!, snat = v.snatIp[i]!;
+      const rsrc = dnat !== 0 ? dnat : dst;
+      const rsport = dnat !== 0 && proto !== 1 ? v.dnatPort[i]! & 0xffff : dport;
+      const rdst = snat !== 0 ? snat : src;
+      let rdport = sport;
+      if (this.taken(k0, rsrc, rdst, ((rsport << 16) | rdport) >>> 0, now)) {
+        const lo = proto === 1 ? 0 : 1024;
+        const range = 65536 - lo;
+        const start = hash4(k0, src, dst, oports) % range;
+        let k = 0;
+        for (; k < range; k++) {
+          rdport = lo + (start + k) % range;
+          const rs = proto === 1 ? rdport : rsport;
+          if (!this.taken(k0, rsrc, rdst, ((rs << 16) | rdport) >>> 0, now)) break;
+        }
+        if (k === range) { v.drop[i] = PORT_CONFLICT; v.result[i] = 0; continue; }
+      }
+      const rsportFinal = proto === 1 ? rdport : rsport;
+      const id = this.allocEntry();
+      let state = CT_UNREPLIED;
+      if (proto === 6) state = (v.l4Flags[i]! & (TCP_SYN | TCP_ACK)) === TCP_SYN ? CT_SYN_SENT : CT_ESTABLISHED;
+      let status = 0;
+      if (rsrc !== dst || rsportFinal !== dport) status |= CT_S_DNAT;
+      if (rdst !== src || rdport !== sport) status |= CT_S_SNAT;
+      const rports = ((rsportFinal << 16) | rdport) >>> 0;
+      const en = this.entries, w = id * ENTRY;
+      en[w] = k0; en[w + 1] = src; en[w + 2] = dst; en[w + 3] = oports;
+      en[w + 4] = rsrc; en[w + 5] = rdst; en[w + 6] = rports; en[w + 7] = state | status;
+      this.reserveSlots();
+      this.place(id * 2, k0, src, dst, oports);
+      this.place(id * 2 + 1, k0, rsrc, rdst, rports);
+      this.zoneCount[zone]!++;
+      this.live++;
+      created++;
+      this.track(v, i, id, false, now, true);
+    }
+    return created;
+  }
+
+  expire(now: number): number {
+    let removed = 0;
+    for (let id = 1; id < this.nextId; id++) {
+      if ((this.entries[id * ENTRY + 7]! & 255) !== 0 && this.expires[id]! <= now) { this.removeEntry(id); removed++; }
+    }
+    return removed;
+  }
+
+  flush(zone: number): number {
+    let removed = 0;
+    for (let id = 1; id < this.nextId; id++) {
+      const w = id * ENTRY;
+      if ((this.entries[w + 7]! & 255) !== 0 && (zone === ALL_ZONES || this.entries[w]! >>> 8 === zone)) { this.removeEntry(id); removed++; }
+    }
+    return removed;
+  }
+
+  count(zone: number): number {
+    return zone === ALL_ZONES ? this.live : this.zoneCount[zone] ?? 0;
+  }
+
+  bytes(): number {
+    return this.entryCap * ENTRY * 4 + this.slotCap * SLOT * 4;
+  }
+}
