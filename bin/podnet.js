@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The podnet command: runs the compiled CLI from dist/ (built by `npm ci` / `npm run build`).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write("error: podnet is not built yet: run 'npm run build' (npm ci does it for you)\n");
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+process.exitCode = main(process.argv.slice(2));

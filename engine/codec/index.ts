@@ -1,0 +1,2 @@
+export type { EventSchema } from './EventSchema.js';
+export { EventCodec, DecodeFailure, type EventEnvelope, type EncodedEvent } from './EventCodec.js';

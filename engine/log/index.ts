@@ -1,0 +1,1 @@
+export { EventLog, type StoredEvent, type StoredSnapshot, type OpenOptions } from './EventLog.js';

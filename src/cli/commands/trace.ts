@@ -1,0 +1,28 @@
+import { ValidationError } from '../../../engine/errors.js';
+import { createDatapath } from '../../../engine/datapath/index.js';
+import { tracePacket, type Proto } from '../../packet/index.js';
+import { clusterAt, parseAt } from '../../query/index.js';
+import { dbPath, parseBackend, parseOutput, type Io } from '../context.js';
+import { formatTrace } from '../formatTrace.js';
+
+export interface TraceOptions {
+  db?: string;
+  port?: string;
+  proto?: string;
+  at?: string;
+  output?: string;
+  backend?: string;
+}
+
+/** `podnet trace SRC DST` */
+export function traceCommand(io: Io, src: string, dst: string, o: TraceOptions): void {
+  const port = o.port === undefined ? 80 : Number(o.port);
+  if (!/^\d+$/.test(o.port ?? '80') || port > 65535) throw new ValidationError(`--port ${o.port}: must be a port number 0-65535`);
+  const proto = (o.proto ?? 'tcp') as Proto;
+  if (!['tcp', 'udp', 'icmp'].includes(proto)) throw new ValidationError(`--proto ${o.proto}: choose tcp, udp or icmp`);
+  const format = parseOutput(o.output, ['table', 'json']);
+  const dp = createDatapath(parseBackend(o.backend ?? 'wasm'));
+  const { state } = clusterAt(dbPath(o.db), parseAt(o.at));
+  const t = tracePacket(state, dp, { src, dst, port, proto });
+  io.out(format === 'json' ? JSON.stringify(t, null, 2) : formatTrace(t));
+}

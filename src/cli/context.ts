@@ -1,0 +1,35 @@
+import { ValidationError } from '../../engine/errors.js';
+import type { Backend } from '../../engine/datapath/index.js';
+import { BACKENDS } from '../../engine/datapath/index.js';
+
+/** Where output goes; tests and the CLI pass process streams. */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** stderr is a terminal (progress bars only then). */
+  tty: boolean;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  tty: !!process.stderr.isTTY,
+};
+
+/** `--db FILE`, else $PODNET_DB, else ./podnet.db. */
+export function dbPath(opt: string | undefined): string {
+  return opt ?? process.env.PODNET_DB ?? 'podnet.db';
+}
+
+export function parseBackend(v: string): Backend {
+  if (!(BACKENDS as readonly string[]).includes(v)) throw new ValidationError(`--backend ${v}: choose one of ${BACKENDS.join(', ')}`);
+  return v as Backend;
+}
+
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
+
+export function parseOutput(v: string | undefined, allowed: OutputFormat[]): OutputFormat {
+  const f = (v ?? 'table') as OutputFormat;
+  if (!allowed.includes(f)) throw new ValidationError(`-o ${v}: choose one of ${allowed.filter((x) => x !== 'table').join(', ')}`);
+  return f;
+}

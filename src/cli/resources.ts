@@ -1,0 +1,164 @@
+// The kinds `podnet get` knows: kubectl's names, its columns, and the API object each
+// row stands for (for -o json / yaml).
+import type { ClusterState, Endpoints, Node, Pod, Service, Workload, WorkloadKind } from '../cluster/index.js';
+import { formatSelector } from '../control/index.js';
+import { formatDuration } from '../scenario/index.js';
+
+export interface Row {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  cells: string[];
+  wide: string[];
+  object: Record<string, unknown>;
+}
+
+export interface ResourceKind {
+  kind: string;
+  plural: string;
+  names: string[];
+  namespaced: boolean;
+  headers: string[];
+  wideHeaders: string[];
+  rows(s: ClusterState): Row[];
+}
+
+const age = (s: ClusterState, t: number) => formatDuration(Math.max(0, s.time - t));
+const ts = (t: number) => new Date(Date.UTC(2024, 0, 1) + t).toISOString().replace('.000Z', 'Z');
+
+function podStatus(p: Pod, s: ClusterState): string {
+  if (p.node && !s.nodes.get(p.node)?.ready) return 'Unknown';
+  return p.phase;
+}
+
+function podObject(p: Pod, s: ClusterState): Record<string, unknown> {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: p.name, namespace: p.namespace, labels: p.labels, creationTimestamp: ts(p.createdAt), ...(p.owner ? { ownerReferences: [{ apiVersion: p.owner.kind === 'ReplicationController' ? 'v1' : 'apps/v1', kind: p.owner.kind, name: p.owner.name, controller: true }] } : {}) },
+    spec: { containers: p.containers.map((c) => ({ name: c.name, image: c.image, ...(c.ports.length ? { ports: c.ports } : {}) })), ...(p.node ? { nodeName: p.node } : {}), ...(p.nodeSelector ? { nodeSelector: p.nodeSelector } : {}), ...(p.hostNetwork ? { hostNetwork: true } : {}) },
+    status: {
+      phase: podStatus(p, s),
+      ...(p.reason ? { conditions: [{ type: 'PodScheduled', status: 'False', reason: p.reason, message: p.message }] } : {}),
+      ...(p.node ? { hostIP: s.nodes.get(p.node)?.ip } : {}),
+      ...(p.ip ? { podIP: p.ip, podIPs: [{ ip: p.ip }] } : {}),
+      ...(p.startedAt !== undefined ? { startTime: ts(p.startedAt) } : {}),
+      containerStatuses: p.containers.map((c) => ({ name: c.name, image: c.image, ready: p.phase === 'Running', restartCount: 0 })),
+    },
+  };
+}
+
+const pods: ResourceKind = {
+  kind: 'Pod', plural: 'pods', names: ['pods', 'pod', 'po'], namespaced: true,
+  headers: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+  wideHeaders: ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'],
+  rows: (s) => [...s.pods.values()].map((p) => {
+    const ready = p.phase === 'Running' && podStatus(p, s) === 'Running' ? p.containers.length : 0;
+    return {
+      namespace: p.namespace, name: p.name, labels: p.labels,
+      cells: [p.name, `${ready}/${p.containers.length}`, podStatus(p, s), '0', age(s, p.createdAt)],
+      wide: [p.ip ?? '<none>', p.node ?? '<none>', '<none>', '<none>'],
+      object: podObject(p, s),
+    };
+  }),
+};
+
+function nodeObject(n: Node): Record<string, unknown> {
+  return {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: { name: n.name, labels: n.labels },
+    spec: { podCIDR: n.podCidr, podCIDRs: [n.podCidr], ...(n.taints.length ? { taints: n.taints } : {}), ...(n.unschedulable ? { unschedulable: true } : {}) },
+    status: { addresses: [{ type: 'InternalIP', address: n.ip }, { type: 'ExternalIP', address: n.publicIp }, { type: 'Hostname', address: n.name }], conditions: [{ type: 'Ready', status: n.ready ? 'True' : 'Unknown' }] },
+  };
+}
+
+const nodes: ResourceKind = {
+  kind: 'Node', plural: 'nodes', names: ['nodes', 'node', 'no'], namespaced: false,
+  headers: ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'],
+  wideHeaders: ['INTERNAL-IP', 'EXTERNAL-IP', 'POD-CIDR'],
+  rows: (s) => [...s.nodes.values()].map((n) => ({
+    namespace: '', name: n.name, labels: n.labels,
+    cells: [n.name, `${n.ready ? 'Ready' : 'NotReady'}${n.unschedulable ? ',SchedulingDisabled' : ''}`, n.role === 'control-plane' ? 'control-plane' : '<none>', age(s, n.joinedAt), 'v1.30.0'],
+    wide: [n.ip, n.publicIp, n.podCidr],
+    object: nodeObject(n),
+  })),
+};
+
+function svcPorts(svc: Service): string {
+  return svc.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',');
+}
+
+const services: ResourceKind = {
+  kind: 'Service', plural: 'services', names: ['services', 'service', 'svc'], namespaced: true,
+  headers: ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE'],
+  wideHeaders: ['SELECTOR'],
+  rows: (s) => [...s.services.values()].map((svc) => ({
+    namespace: svc.namespace, name: svc.name, labels: {},
+    cells: [svc.name, svc.type, svc.clusterIP, svc.loadBalancerIP ?? (svc.type === 'LoadBalancer' ? '<pending>' : '<none>'), svcPorts(svc), age(s, svc.createdAt)],
+    wide: [svc.selector ? Object.entries(svc.selector).map(([k, v]) => `${k}=${v}`).join(',') : '<none>'],
+    object: {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: svc.name, namespace: svc.namespace, creationTimestamp: ts(svc.createdAt) },
+      spec: { type: svc.type, clusterIP: svc.clusterIP, clusterIPs: [svc.clusterIP], ports: svc.ports, ...(svc.selector ? { selector: svc.selector } : {}), sessionAffinity: svc.sessionAffinity, ...(svc.type !== 'ClusterIP' ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}) },
+      status: { loadBalancer: svc.loadBalancerIP ? { ingress: [{ ip: svc.loadBalancerIP }] } : {} },
+    },
+  })),
+};
+
+function epText(e: Endpoints | undefined): string {
+  if (!e || e.endpoints.length === 0) return '<none>';
+  const all = e.endpoints.flatMap((x) => x.ports.map((p) => `${x.ip}:${p.port}`));
+  return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : all.join(',');
+}
+
+const endpoints: ResourceKind = {
+  kind: 'Endpoints', plural: 'endpoints', names: ['endpoints', 'ep'], namespaced: true,
+  headers: ['NAME', 'ENDPOINTS', 'AGE'], wideHeaders: [],
+  rows: (s) => [...s.services.values()].map((svc) => {
+    const e = s.endpoints.get(`${svc.namespace}/${svc.name}`);
+    return {
+      namespace: svc.namespace, name: svc.name, labels: {}, cells: [svc.name, epText(e), age(s, svc.createdAt)], wide: [],
+      object: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.name, namespace: svc.namespace }, subsets: e && e.endpoints.length ? [{ addresses: e.endpoints.map((x) => ({ ip: x.ip, nodeName: x.node, targetRef: { kind: 'Pod', name: x.pod, namespace: svc.namespace } })), ports: e.endpoints[0]!.ports }] : [] },
+    };
+  }),
+};
+
+function workloadKind(kind: WorkloadKind, plural: string, names: string[]): ResourceKind {
+  const isDs = kind === 'DaemonSet';
+  return {
+    kind, plural, names, namespaced: true,
+    headers: isDs ? ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE'] : kind === 'Deployment' ? ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'] : ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'],
+    wideHeaders: ['CONTAINERS', 'IMAGES', 'SELECTOR'],
+    rows: (s) => [...s.workloads.values()].filter((w) => w.kind === kind).map((w: Workload) => {
+      const owned = [...s.pods.values()].filter((p) => p.namespace === w.namespace && p.owner?.kind === kind && p.owner.name === w.name);
+      const ready = owned.filter((p) => p.phase === 'Running' && s.nodes.get(p.node ?? '')?.ready).length;
+      const desired = isDs ? owned.length : w.replicas;
+      const nodeSel = w.template.nodeSelector ? Object.entries(w.template.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',') : '<none>';
+      const cells = isDs ? [w.name, String(desired), String(owned.length), String(ready), String(owned.length), String(ready), nodeSel, age(s, w.createdAt)]
+        : kind === 'Deployment' ? [w.name, `${ready}/${w.replicas}`, String(owned.length), String(ready), age(s, w.createdAt)]
+        : [w.name, String(w.replicas), String(owned.length), String(ready), age(s, w.createdAt)];
+      return {
+        namespace: w.namespace, name: w.name, labels: w.template.labels, cells,
+        wide: [w.template.containers.map((c) => c.name).join(','), w.template.containers.map((c) => c.image).join(','), formatSelector(w.selector)],
+        object: {
+          apiVersion: kind === 'ReplicationController' ? 'v1' : 'apps/v1', kind, metadata: { name: w.name, namespace: w.namespace, creationTimestamp: ts(w.createdAt) },
+          spec: { ...(isDs ? {} : { replicas: w.replicas }), selector: kind === 'ReplicationController' ? w.selector.matchLabels : w.selector, template: { metadata: { labels: w.template.labels }, spec: { containers: w.template.containers, ...(w.template.nodeSelector ? { nodeSelector: w.template.nodeSelector } : {}) } } },
+          status: isDs ? { desiredNumberScheduled: desired, currentNumberScheduled: owned.length, numberReady: ready } : { replicas: owned.length, readyReplicas: ready, availableReplicas: ready },
+        },
+      };
+    }),
+  };
+}
+
+/** Every kind `podnet get` accepts. */
+export const RESOURCE_KINDS: ResourceKind[] = [
+  pods, nodes, services, endpoints,
+  workloadKind('ReplicaSet', 'replicasets', ['replicasets', 'replicaset', 'rs']),
+  workloadKind('ReplicationController', 'replicationcontrollers', ['replicationcontrollers', 'replicationcontroller', 'rc']),
+  workloadKind('Deployment', 'deployments', ['deployments', 'deployment', 'deploy']),
+  workloadKind('DaemonSet', 'daemonsets', ['daemonsets', 'daemonset', 'ds']),
+];
+
+/** Look a kind up by any of kubectl's names for it. */
+export function findKind(name: string): ResourceKind | undefined {
+  const n = name.toLowerCase();
+  return RESOURCE_KINDS.find((k) => k.names.includes(n));
+}

@@ -1,0 +1,72 @@
+import type { Projection } from '../../engine/replay/index.js';
+import { digestOf } from '../../engine/replay/index.js';
+import { type ClusterState, initialClusterState, workloadKey } from './ClusterState.js';
+import { evolveCluster } from './evolve.js';
+import { nsKey, type ClusterConfig, type Endpoints, type Ingress, type Node, type Pod, type Service, type Workload } from './types.js';
+
+/** What a snapshot stores: the objects; indexes are rebuilt on restore. */
+interface ClusterSnapshot {
+  config?: ClusterConfig;
+  nodes: Node[];
+  namespaces: string[];
+  pods: Pod[];
+  workloads: Workload[];
+  services: Service[];
+  endpoints: Endpoints[];
+  ingresses: Ingress[];
+  seq: number;
+  time: number;
+}
+
+function toSnapshot(s: ClusterState): ClusterSnapshot {
+  return {
+    config: s.config, nodes: [...s.nodes.values()], namespaces: [...s.namespaces], pods: [...s.pods.values()],
+    workloads: [...s.workloads.values()], services: [...s.services.values()], endpoints: [...s.endpoints.values()],
+    ingresses: [...s.ingresses.values()], seq: s.seq, time: s.time,
+  };
+}
+
+function fromSnapshot(data: unknown): ClusterState {
+  const snap = data as ClusterSnapshot;
+  const s = initialClusterState();
+  if (snap.config) s.config = snap.config;
+  for (const n of snap.nodes) s.nodes.set(n.name, n);
+  for (const ns of snap.namespaces) s.namespaces.add(ns);
+  for (const p of snap.pods) {
+    const key = nsKey(p.namespace, p.name);
+    s.pods.set(key, p);
+    if (p.ip) s.podIps.set(p.ip, key);
+  }
+  for (const w of snap.workloads) s.workloads.set(workloadKey(w.kind, w.namespace, w.name), w);
+  for (const svc of snap.services) {
+    const key = nsKey(svc.namespace, svc.name);
+    s.services.set(key, svc);
+    if (svc.clusterIP !== 'None') s.serviceIps.set(svc.clusterIP, key);
+    if (svc.loadBalancerIP) s.serviceIps.set(svc.loadBalancerIP, key);
+    for (const p of svc.ports) if (p.nodePort) s.nodePorts.set(p.nodePort, key);
+  }
+  for (const e of snap.endpoints) s.endpoints.set(nsKey(e.namespace, e.name), e);
+  for (const i of snap.ingresses) s.ingresses.set(nsKey(i.namespace, i.name), i);
+  s.seq = snap.seq;
+  s.time = snap.time;
+  return s;
+}
+
+/** The cluster projection: all objects at a point of the log. */
+export const clusterProjection: Projection<ClusterState> = {
+  name: 'cluster',
+  version: 1,
+  initialState: initialClusterState,
+  evolve: evolveCluster,
+  toSnapshot,
+  fromSnapshot,
+};
+
+/**
+ * A digest of the cluster's objects (not of where in the log they were read): equal
+ * digests mean equal clusters. `podnet get --digest` prints it.
+ */
+export function clusterDigest(s: ClusterState): string {
+  const { seq: _seq, time: _time, ...objects } = toSnapshot(s);
+  return digestOf(objects);
+}

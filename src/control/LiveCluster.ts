@@ -1,0 +1,52 @@
+import type { EventCodec, EncodedEvent, EventEnvelope } from '../../engine/codec/index.js';
+import type { EventLog } from '../../engine/log/index.js';
+import { Replayer } from '../../engine/replay/index.js';
+import { clusterProjection, evolveCluster, type ClusterEvent, type ClusterState } from '../cluster/index.js';
+import type { Command } from './commands.js';
+import { decide } from './decide.js';
+import { reconcile } from './reconcile.js';
+
+/**
+ * The cluster as it runs: commands come in, controllers decide, and every decision is
+ * folded into the state and appended to the log in one batch per command. A command
+ * that fails leaves both the log and the state as they were.
+ */
+export class LiveCluster {
+  readonly log: EventLog;
+  readonly codec: EventCodec;
+  private current: ClusterState;
+
+  constructor(log: EventLog, codec: EventCodec) {
+    this.log = log;
+    this.codec = codec;
+    this.current = new Replayer(log, codec, clusterProjection).stateAt().state;
+  }
+
+  /** The current cluster (do not modify). */
+  get state(): ClusterState {
+    return this.current;
+  }
+
+  /** Run a command at scenario time `time` (ms). Returns the events it produced. */
+  execute(command: Command, time: number): EventEnvelope[] {
+    const head = this.log.lastSeq();
+    const made: EventEnvelope[] = [];
+    const encoded: EncodedEvent[] = [];
+    const emit = (e: ClusterEvent): void => {
+      const env: EventEnvelope = { seq: head + made.length + 1, time, type: e.type, stream: e.stream, data: e.data as unknown as Record<string, unknown> };
+      encoded.push(this.codec.encode(time, e.type, e.stream, env.data));
+      made.push(env);
+      evolveCluster(this.current, env);
+    };
+    try {
+      decide(this.current, command, emit);
+      reconcile(this.current, emit);
+      if (encoded.length) this.log.append(encoded, head);
+    } catch (e) {
+      // Some events may have been folded already: rebuild the state from the log.
+      if (made.length) this.current = new Replayer(this.log, this.codec, clusterProjection).stateAt().state;
+      throw e;
+    }
+    return made;
+  }
+}

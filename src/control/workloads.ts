@@ -1,0 +1,93 @@
+// ReplicaSet / ReplicationController / Deployment keep `replicas` pods; DaemonSets keep
+// one pod per eligible node. Pod names follow Kubernetes' generateName: the owner's
+// name and five characters from its alphabet, drawn from a hash of (owner, counter)
+// so a replayed scenario names its pods the same way every time.
+import { createHash } from 'node:crypto';
+import type { ClusterState, Node, Pod, Workload } from '../cluster/index.js';
+import { event, nsKey } from '../cluster/index.js';
+import { matchesLabels } from './labels.js';
+import { tolerates, type Emit } from './scheduler.js';
+
+/** k8s.io/apimachinery/pkg/util/rand alphabet (no vowels, no confusable digits). */
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Deterministic 5-character suffix for the n-th pod of an owner. */
+export function podSuffix(ownerKey: string, n: number): string {
+  const h = createHash('sha1').update(`${ownerKey}#${n}`).digest();
+  let out = '';
+  for (let i = 0; i < 5; i++) out += ALPHABET[h[i]! % ALPHABET.length];
+  return out;
+}
+
+function ownedPods(s: ClusterState, w: Workload): Pod[] {
+  const out: Pod[] = [];
+  for (const p of s.pods.values()) {
+    if (p.namespace === w.namespace && p.owner?.kind === w.kind && p.owner.name === w.name) out.push(p);
+  }
+  return out;
+}
+
+function createPod(s: ClusterState, w: Workload, emit: Emit, targetNode?: string): void {
+  const key = `${w.kind}/${w.namespace}/${w.name}`;
+  let n = w.generation;
+  let name = `${w.name}-${podSuffix(key, n)}`;
+  while (s.pods.has(nsKey(w.namespace, name))) name = `${w.name}-${podSuffix(key, ++n)}`;
+  const t = w.template;
+  emit(event('PodCreated', `pod/${w.namespace}/${name}`, {
+    namespace: w.namespace, name, labels: t.labels, containers: t.containers, nodeSelector: t.nodeSelector,
+    tolerations: t.tolerations, hostNetwork: t.hostNetwork, owner: { kind: w.kind, name: w.name }, targetNode,
+  }));
+}
+
+function deletePod(p: Pod, reason: string, emit: Emit): void {
+  emit(event('PodDeleted', `pod/${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name, reason }));
+}
+
+/**
+ * Scale-down victims, as the ReplicaSet controller ranks them: unscheduled before
+ * scheduled, pending before running, then the newest first.
+ */
+function victims(pods: Pod[], count: number): Pod[] {
+  return [...pods].sort((a, b) =>
+    Number(!!a.node) - Number(!!b.node) ||
+    Number(a.phase === 'Running') - Number(b.phase === 'Running') ||
+    (b.createdAt - a.createdAt) || (a.name < b.name ? 1 : -1)).slice(0, count);
+}
+
+/** Replicated workloads: create or delete pods until each has `replicas`. */
+export function reconcileReplicas(s: ClusterState, emit: Emit): void {
+  for (const w of [...s.workloads.values()]) {
+    if (w.kind === 'DaemonSet') continue;
+    const pods = ownedPods(s, w);
+    if (pods.length < w.replicas) for (let i = pods.length; i < w.replicas; i++) createPod(s, w, emit);
+    else if (pods.length > w.replicas) for (const p of victims(pods, pods.length - w.replicas)) deletePod(p, 'ScaledDown', emit);
+  }
+}
+
+/** Can a DaemonSet pod run on this node (nodeSelector, taints)? Readiness is not required to want one. */
+function daemonFits(w: Workload, n: Node): boolean {
+  if (!matchesLabels(n.labels, w.template.nodeSelector)) return false;
+  return n.taints.every((t) => t.effect === 'PreferNoSchedule' || tolerates(w.template.tolerations, t));
+}
+
+/** DaemonSets: one pod per fitting node; pods on nodes that left or no longer fit are collected. */
+export function reconcileDaemonSets(s: ClusterState, emit: Emit): void {
+  for (const w of [...s.workloads.values()]) {
+    if (w.kind !== 'DaemonSet') continue;
+    const byNode = new Map<string, Pod>();
+    for (const p of ownedPods(s, w)) {
+      const target = p.targetNode ?? p.node;
+      const n = target ? s.nodes.get(target) : undefined;
+      if (!n || !daemonFits(w, n) || byNode.has(n.name)) deletePod(p, 'DaemonSetNodeGone', emit);
+      else byNode.set(n.name, p);
+    }
+    for (const n of s.nodes.values()) if (!byNode.has(n.name) && daemonFits(w, n)) createPod(s, w, emit, n.name);
+  }
+}
+
+/** Pods whose owner is gone are garbage-collected (ownerReferences cascade). */
+export function collectOrphans(s: ClusterState, emit: Emit): void {
+  for (const p of [...s.pods.values()]) {
+    if (p.owner && !s.workloads.has(`${p.owner.kind}/${p.namespace}/${p.owner.name}`)) deletePod(p, 'OwnerDeleted', emit);
+  }
+}

@@ -1,0 +1,2 @@
+export { parseAt } from './at.js';
+export { clusterAt } from './openCluster.js';
