@@ -1,3 +1,4 @@
+import { Option, type Command } from 'commander';
 import { ValidationError } from '../../engine/errors.js';
 import type { Backend } from '../../engine/datapath/index.js';
 import { BACKENDS } from '../../engine/datapath/index.js';
@@ -33,3 +34,11 @@ export function parseOutput(v: string | undefined, allowed: OutputFormat[]): Out
   if (!allowed.includes(f)) throw new ValidationError(`-o ${v}: choose one of ${allowed.filter((x) => x !== 'table').join(', ')}`);
   return f;
 }
+
+/** `--db FILE`, shared by every verb that reads or writes a log. */
+export const dbOption = () => new Option('--db <file>', 'event log file (default: $PODNET_DB or ./podnet.db)');
+/** `--at POINT`, shared by every query verb. */
+export const atOption = () => new Option('--at <point>', 'a past point: a sequence number (42) or a scenario time (90s, 5m, 1h30m)');
+
+/** A verb module's hook: add its command (with --help text and an example) to the program. */
+export type RegisterVerb = (program: Command, io: Io) => void;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PodnetError } from '../../../engine/errors.js';
 import { EventLog } from '../../../engine/log/index.js';
 import { packageRoot } from '../../../engine/packageRoot.js';
-import { dbPath, type Io } from '../context.js';
+import { dbOption, type RegisterVerb, dbPath, type Io } from '../context.js';
 import { getCommand } from './get.js';
 import { replayScenarioFile } from './replay.js';
 import { traceCommand } from './trace.js';
@@ -57,3 +57,12 @@ export function demoCommand(io: Io, o: DemoOptions): void {
   }
   io.out(`\nNext: podnet get pods -o wide --at 0s | podnet get rs nginx-rs -o yaml | podnet trace --help   (all with --db ${db})`);
 }
+
+export const registerDemo: RegisterVerb = (program, io) => {
+  program.command('demo')
+    .description("replay the bundled demo (the seeds' cluster) into the log and show what happened")
+    .addOption(dbOption())
+    .option('--backend <name>', 'datapath backend: wasm or ts', 'wasm')
+    .addHelpText('after', '\nExample:\n  podnet demo --db /tmp/demo.db')
+    .action((o) => demoCommand(io, o));
+};

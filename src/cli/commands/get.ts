@@ -2,7 +2,7 @@ import { stringify as toYaml } from 'yaml';
 import { NotFoundError, ValidationError } from '../../../engine/errors.js';
 import { clusterDigest, type ClusterState } from '../../cluster/index.js';
 import { clusterAt, parseAt } from '../../query/index.js';
-import { dbPath, parseOutput, type Io } from '../context.js';
+import { atOption, dbOption, type RegisterVerb, dbPath, parseOutput, type Io } from '../context.js';
 import { findKind, RESOURCE_KINDS, type ResourceKind, type Row } from '../resources.js';
 import { formatTable } from '../table.js';
 
@@ -70,3 +70,17 @@ export function getCommand(io: Io, kindName: string | undefined, name: string | 
   }
   io.out(render(kind, rows, format, !!o.allNamespaces && kind.namespaced));
 }
+
+export const registerGet: RegisterVerb = (program, io) => {
+  program.command('get [kind] [name]')
+    .description('list objects like kubectl get: nodes, pods, services/svc, endpoints/ep, rs, rc, deploy, ds')
+    .addOption(dbOption())
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-A, --all-namespaces', 'every namespace')
+    .option('-l, --selector <sel>', 'label selector, e.g. app=nginx')
+    .option('-o, --output <fmt>', 'wide, json or yaml')
+    .addOption(atOption())
+    .option('--digest', 'print a digest of the whole cluster state instead')
+    .addHelpText('after', '\nExamples:\n  podnet get pods -o wide\n  podnet get pods -l app=nginx-app --at 30s\n  podnet get rs nginx-rs -o yaml')
+    .action((kind, name, o) => getCommand(io, kind, name, o));
+};

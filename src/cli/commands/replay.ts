@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PodnetError } from '../../../engine/errors.js';
 import { parseScenario, runScenario, type RunSummary } from '../../scenario/index.js';
-import { dbPath, type Io } from '../context.js';
+import { dbOption, type RegisterVerb, dbPath, type Io } from '../context.js';
 
 export interface ReplayOptions {
   db?: string;
@@ -29,3 +29,12 @@ export function replayCommand(io: Io, file: string, o: ReplayOptions): void {
   io.out(`replayed ${file} into ${db}: ${r.steps} steps, ${r.events} events in ${r.wallMs.toFixed(0)} ms (${Math.round(r.events / (r.wallMs / 1000)).toLocaleString('en-US')} events/s)`);
   io.out(`cluster ${s.config!.name}: ${s.nodes.size} nodes, ${s.pods.size} pods, ${s.services.size} services, ${s.workloads.size} workloads`);
 }
+
+export const registerReplay: RegisterVerb = (program, io) => {
+  program.command('replay <scenario>')
+    .description('run a scenario file (cluster: and steps:) into a new event log')
+    .addOption(dbOption())
+    .option('--force', 'replace the --db file if it exists')
+    .addHelpText('after', '\nExample:\n  podnet replay examples/demo.yaml --db demo.db')
+    .action((file, o) => replayCommand(io, file, o));
+};

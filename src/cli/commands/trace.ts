@@ -2,7 +2,7 @@ import { ValidationError } from '../../../engine/errors.js';
 import { createDatapath } from '../../../engine/datapath/index.js';
 import { tracePacket, type Proto } from '../../packet/index.js';
 import { clusterAt, parseAt } from '../../query/index.js';
-import { dbPath, parseBackend, parseOutput, type Io } from '../context.js';
+import { atOption, dbOption, type RegisterVerb, dbPath, parseBackend, parseOutput, type Io } from '../context.js';
 import { formatTrace } from '../formatTrace.js';
 
 export interface TraceOptions {
@@ -26,3 +26,16 @@ export function traceCommand(io: Io, src: string, dst: string, o: TraceOptions):
   const t = tracePacket(state, dp, { src, dst, port, proto });
   io.out(format === 'json' ? JSON.stringify(t, null, 2) : formatTrace(t));
 }
+
+export const registerTrace: RegisterVerb = (program, io) => {
+  program.command('trace <src> <dst>')
+    .description('walk one packet from SRC to DST (pod/NAME, pod/NS/NAME, NS/NAME, or an IP) and print every hop')
+    .addOption(dbOption())
+    .option('-p, --port <port>', 'destination port', '80')
+    .option('--proto <proto>', 'tcp, udp or icmp', 'tcp')
+    .addOption(atOption())
+    .option('-o, --output <fmt>', 'json')
+    .option('--backend <name>', 'datapath backend: wasm or ts', 'wasm')
+    .addHelpText('after', '\nExample:\n  podnet trace pod/client pod/nginx-rs-abcde --port 80 -o json')
+    .action((src, dst, o) => traceCommand(io, src, dst, o));
+};

@@ -1,0 +1,14 @@
+// Every verb of the podnet command, in the order --help lists them. To add a verb,
+// write commands/<verb>.ts exporting a RegisterVerb and add one line here.
+import type { RegisterVerb } from '../context.js';
+import { registerDemo } from './demo.js';
+import { registerGet } from './get.js';
+import { registerReplay } from './replay.js';
+import { registerTrace } from './trace.js';
+
+export const VERBS: RegisterVerb[] = [
+  registerDemo,
+  registerReplay,
+  registerGet,
+  registerTrace,
+];
