@@ -13,4 +13,12 @@ export interface BenchResult {
   /** wasm rows: opsPerSec divided by the ts row's of the same name. */
   ratioToTs?: number;
   note?: string;
+  /** What `opsPerSec` counts; the harness fills it from the suite when a suite leaves it out. */
+  unit?: BenchUnit;
+  /** Whole-run figures, for suites that time one long run (envelope). */
+  wallMs?: number;
+  peakRssBytes?: number;
 }
+
+/** The unit of work a result counts: packets through the datapath, events through the log, or calls. */
+export type BenchUnit = 'packets' | 'events' | 'ops';

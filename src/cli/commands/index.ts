@@ -1,6 +1,7 @@
 // Every verb of the podnet command, in the order --help lists them. To add a verb,
 // write commands/<verb>.ts exporting a RegisterVerb and add one line here.
 import type { RegisterVerb } from '../context.js';
+import { registerBench } from './bench.js';
 import { registerDemo } from './demo.js';
 import { registerGet } from './get.js';
 import { registerReplay } from './replay.js';
@@ -11,4 +12,5 @@ export const VERBS: RegisterVerb[] = [
   registerReplay,
   registerGet,
   registerTrace,
+  registerBench,
 ];

@@ -1,0 +1,108 @@
+// The one place that runs benchmark suites and collects their results, for
+// `podnet bench` and `npm run bench`. Suites only measure; this adds what makes figures
+// comparable across runs and commits: the machine, Node's version, the date, the commit.
+import { execFileSync } from 'node:child_process';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
+import type { BenchResult, BenchUnit } from './BenchResult.js';
+import { SuiteSkipped } from './SuiteSkipped.js';
+import { envelopeSuite } from './envelope.js';
+import { kernelsSuite } from './kernels.js';
+
+/** How big a run is: full (the published figures), quick (under a minute), smoke (tiny: checks that a suite runs). */
+export interface SuiteOptions {
+  quick: boolean;
+  /** Smallest sizes and times; figures mean nothing. For tests of the harness. */
+  smoke?: boolean;
+}
+
+/** A suite: measures and returns its rows. Throws SuiteSkipped when it cannot run here. */
+export type Suite = (opts: SuiteOptions) => Promise<BenchResult[]>;
+
+interface SuiteEntry { run: Suite; unit: BenchUnit }
+
+/**
+ * Every suite, in run order. pipeline (bench/pipeline.ts) and log (bench/log.ts) join
+ * here when they land; their names are already the stable ones.
+ */
+export const SUITES: Record<string, SuiteEntry> = {
+  kernels: {
+    unit: 'packets',
+    run: (o) => kernelsSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { lpmPrefixes: 2000, nodes: 20, ctFlows: 500, vectors: 2, timeMs: 20 } } : {}) }),
+  },
+  envelope: {
+    unit: 'events',
+    run: (o) => envelopeSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { nodes: 20, pods: 200, services: 20, runs: 1 } } : {}) }),
+  },
+};
+
+/** The machine a run measured, as `-o json` and bench/README.md report it. */
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  platform: string;
+  arch: string;
+  /** 1-minute load average when the run started: other work competing for the CPU. */
+  load1: number;
+}
+
+/** A whole run: `podnet bench -o json` prints exactly this. */
+export interface BenchReport {
+  machine: MachineInfo;
+  node: string;
+  date: string;
+  commit?: string;
+  mode: 'full' | 'quick' | 'smoke';
+  results: BenchResult[];
+  /** Suites that could not run here, and why. */
+  skipped: { suite: string; reason: string }[];
+}
+
+export interface RunBenchOptions extends SuiteOptions {
+  suites: string[];
+  /** Called before each suite starts (progress display). */
+  onSuite?: (suite: string, index: number, total: number) => void;
+}
+
+function machine(): MachineInfo {
+  const c = cpus();
+  return { cpu: c[0]?.model.trim() ?? 'unknown', cores: c.length, memoryBytes: totalmem(), platform: platform(), arch: arch(), load1: loadavg()[0] ?? 0 };
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined; // not a checkout (an installed package): the report simply has no commit
+  }
+}
+
+/** wasm rows get ratioToTs from the ts row of the same suite and name, when a suite left it out. */
+function withRatios(rows: BenchResult[]): BenchResult[] {
+  return rows.map((r) => {
+    if (r.backend !== 'wasm' || r.ratioToTs !== undefined) return r;
+    const ts = rows.find((x) => x.backend === 'ts' && x.suite === r.suite && x.name === r.name);
+    return ts ? { ...r, ratioToTs: r.opsPerSec / ts.opsPerSec } : r;
+  });
+}
+
+/** Run the named suites in order (unknown names must be rejected by the caller: see SUITES). */
+export async function runBench(o: RunBenchOptions): Promise<BenchReport> {
+  const report: BenchReport = {
+    machine: machine(), node: process.version, date: new Date().toISOString(), commit: gitCommit(),
+    mode: o.smoke ? 'smoke' : o.quick ? 'quick' : 'full', results: [], skipped: [],
+  };
+  for (const [i, name] of o.suites.entries()) {
+    const entry = SUITES[name];
+    if (!entry) throw new Error(`runBench: unknown suite ${name}`);
+    o.onSuite?.(name, i, o.suites.length);
+    try {
+      const rows = await entry.run({ quick: o.quick, smoke: o.smoke });
+      report.results.push(...withRatios(rows.map((r) => ({ ...r, unit: r.unit ?? entry.unit }))));
+    } catch (e) {
+      if (!(e instanceof SuiteSkipped)) throw e;
+      report.skipped.push({ suite: name, reason: e.message });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,35 @@
+// The benchmark table: one row per (name, backend), rates in the unit each suite counts.
+import type { BenchReport } from '../../bench/runBench.js';
+import type { BenchResult } from '../../bench/BenchResult.js';
+import { formatTable } from './table.js';
+
+/** 12345678 -> "12.3M": three significant figures are all a benchmark honestly has. */
+export function formatRate(n: number): string {
+  if (!Number.isFinite(n)) return '-';
+  for (const [div, suffix] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) if (n >= div) return `${(n / div).toPrecision(3)}${suffix}`;
+  return n.toPrecision(3);
+}
+
+/** Nanoseconds in the unit that keeps 3 significant figures readable: 41.2 ns, 3.10 µs, 1.25 s. */
+export function formatNs(ns: number): string {
+  if (!Number.isFinite(ns)) return '-';
+  for (const [div, unit] of [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs']] as const) if (ns >= div) return `${(ns / div).toPrecision(3)} ${unit}`;
+  return `${ns.toPrecision(3)} ns`;
+}
+
+const rateCell = (r: BenchResult) => `${formatRate(r.opsPerSec)} ${r.unit ?? 'ops'}/s`;
+
+/** The table `podnet bench` prints, then the notes (table sizes, memory) and what was skipped. */
+export function formatBench(report: BenchReport): string {
+  const rows = report.results.map((r) => [
+    r.name, r.backend, rateCell(r), formatNs(r.meanNs), formatNs(r.p99Ns), String(r.samples),
+    r.ratioToTs !== undefined ? `${r.ratioToTs.toFixed(2)}x` : '',
+  ]);
+  const lines = [formatTable(['NAME', 'BACKEND', 'RATE', 'MEAN', 'P99', 'SAMPLES', 'WASM/TS'], rows)];
+  const notes = report.results.filter((r) => r.note && r.backend !== 'ts').map((r) => `  ${r.name}: ${r.note}`);
+  if (notes.length) lines.push('', 'notes:', ...notes);
+  for (const s of report.skipped) lines.push('', `skipped ${s.suite}: ${s.reason}`);
+  const m = report.machine;
+  lines.push('', `${report.mode} run, ${report.date}, ${m.cpu} (${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB), node ${report.node}${report.commit ? `, commit ${report.commit}` : ''}`);
+  return lines.join('\n');
+}

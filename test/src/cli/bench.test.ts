@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { podnet } from '../../support/cli.js';
+
+interface Report {
+  machine: { cpu: string; cores: number; memoryBytes: number };
+  node: string;
+  date: string;
+  mode: string;
+  results: { suite: string; name: string; backend: string; opsPerSec: number; meanNs: number; p99Ns: number; samples: number; ratioToTs?: number; unit: string }[];
+  skipped: { suite: string; reason: string }[];
+}
+
+const KERNELS = ['lpm-large', 'lpm-per-node', 'fdb-learn', 'fdb-lookup', 'conntrack-lookup', 'conntrack-insert'];
+
+describe('podnet bench (spawned, no TTY)', () => {
+  it('-o json prints only the JSON report on stdout, no progress on a pipe', () => {
+    const r = podnet(['bench', '--suite', 'kernels', '--smoke', '-o', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.node).toBe(process.version);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(Number.isNaN(Date.parse(report.date))).toBe(false);
+    expect(report.mode).toBe('smoke');
+    // every kernel figure on both backends, the wasm row carrying the ratio to ts
+    expect(report.results.map((x) => `${x.name}/${x.backend}`).sort()).toEqual(KERNELS.flatMap((n) => [`${n}/wasm`, `${n}/ts`]).sort());
+    for (const x of report.results) {
+      expect(x.suite).toBe('kernels');
+      expect(x.unit).toBe('packets');
+      expect(x.opsPerSec).toBeGreaterThan(0);
+      expect(x.meanNs).toBeCloseTo(1e9 / x.opsPerSec, 3);
+      expect(x.samples).toBeGreaterThan(0);
+      if (x.backend === 'wasm') {
+        const ts = report.results.find((y) => y.name === x.name && y.backend === 'ts')!;
+        expect(x.ratioToTs).toBeCloseTo(x.opsPerSec / ts.opsPerSec, 6);
+      } else {
+        expect(x.ratioToTs).toBeUndefined();
+      }
+    }
+  });
+
+  it('prints a table with a row per figure and backend', () => {
+    const r = podnet(['bench', '--suite', 'kernels', '--smoke']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+BACKEND\s+RATE\s+MEAN\s+P99\s+SAMPLES\s+WASM\/TS$/);
+    expect(lines.find((l) => l.startsWith('lpm-large ') && /\swasm\s/.test(l))).toMatch(/packets\/s\s+.*\d\.\d\dx$/);
+    expect(lines.find((l) => l.startsWith('conntrack-insert ') && /\sts\s/.test(l))).toMatch(/packets\/s/);
+    expect(r.stdout).toContain('smoke run');
+  });
+
+  it('rejects an unknown suite with one line', () => {
+    const r = podnet(['bench', '--suite', 'kernels,gpu']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: --suite gpu: choose from kernels, envelope/);
+  });
+});
