@@ -1,3 +1,4 @@
+import { ClusterIndex } from './ClusterIndex.js';
 import type { ClusterConfig, Endpoints, Ingress, Node, Pod, Service, Workload, WorkloadKind } from './types.js';
 
 /**
@@ -18,6 +19,8 @@ export interface ClusterState {
   /** ClusterIP / NodePort / LoadBalancer IP in use -> service key. */
   serviceIps: Map<string, string>;
   nodePorts: Map<number, string>;
+  /** Derived lookups (pods by owner, node, label; dirty Services), kept by evolve. */
+  index: ClusterIndex;
   /** Last event folded in. */
   seq: number;
   time: number;
@@ -28,6 +31,7 @@ export function initialClusterState(): ClusterState {
   return {
     nodes: new Map(), namespaces: new Set(), pods: new Map(), workloads: new Map(), services: new Map(),
     endpoints: new Map(), ingresses: new Map(), podIps: new Map(), serviceIps: new Map(), nodePorts: new Map(),
+    index: new ClusterIndex(),
     seq: 0, time: 0,
   };
 }

@@ -1,7 +1,10 @@
 import type { EventEnvelope } from '../../engine/codec/index.js';
 import type { ClusterEventMap, ClusterEventType } from './events.js';
 import { type ClusterState, workloadKey } from './ClusterState.js';
-import { nsKey } from './types.js';
+import { nsKey, type Pod } from './types.js';
+
+/** The apiserver's Service, whose endpoints are the control-plane nodes (not pods). */
+export const API_SERVER_SERVICE = 'default/kubernetes';
 
 type Handlers = { [T in ClusterEventType]: (s: ClusterState, d: ClusterEventMap[T], time: number) => void };
 
@@ -9,14 +12,25 @@ type Handlers = { [T in ClusterEventType]: (s: ClusterState, d: ClusterEventMap[
 const handlers: Handlers = {
   ClusterCreated(s, d) { s.config = d; s.namespaces.add('default'); s.namespaces.add('kube-system'); },
   NodeJoined(s, d, time) {
-    s.nodes.set(d.name, { ...d, ready: true, unschedulable: false, index: s.nodes.size, joinedAt: time });
+    s.nodes.set(d.name, { ...d, ready: true, unschedulable: false, index: s.index.nodeSerial++, joinedAt: time });
+    nodeReadinessChanged(s, d.name, d.role);
   },
-  NodeFailed(s, d) { const n = s.nodes.get(d.name); if (n) n.ready = false; },
-  NodeRecovered(s, d) { const n = s.nodes.get(d.name); if (n) n.ready = true; },
+  NodeFailed(s, d) {
+    const n = s.nodes.get(d.name);
+    if (n) { n.ready = false; nodeReadinessChanged(s, d.name, n.role); }
+  },
+  NodeRecovered(s, d) {
+    const n = s.nodes.get(d.name);
+    if (n) { n.ready = true; nodeReadinessChanged(s, d.name, n.role); }
+  },
   NodeCordoned(s, d) { const n = s.nodes.get(d.name); if (n) n.unschedulable = true; },
   NodeUncordoned(s, d) { const n = s.nodes.get(d.name); if (n) n.unschedulable = false; },
   NodeLabeled(s, d) { const n = s.nodes.get(d.name); if (n) n.labels = d.labels; },
-  NodeRemoved(s, d) { s.nodes.delete(d.name); },
+  NodeRemoved(s, d) {
+    const n = s.nodes.get(d.name);
+    s.nodes.delete(d.name);
+    if (n) nodeReadinessChanged(s, d.name, n.role);
+  },
   NamespaceCreated(s, d) { s.namespaces.add(d.name); },
   WorkloadApplied(s, d, time) {
     const key = workloadKey(d.kind, d.namespace, d.name);
@@ -26,9 +40,13 @@ const handlers: Handlers = {
   WorkloadScaled(s, d) { const w = s.workloads.get(workloadKey(d.kind, d.namespace, d.name)); if (w) w.replicas = d.replicas; },
   WorkloadDeleted(s, d) { s.workloads.delete(workloadKey(d.kind, d.namespace, d.name)); },
   PodCreated(s, d, time) {
-    s.pods.set(nsKey(d.namespace, d.name), { ...d, phase: 'Pending', createdAt: time });
-    if (d.owner) {
-      const w = s.workloads.get(workloadKey(d.owner.kind, d.namespace, d.owner.name));
+    const key = nsKey(d.namespace, d.name);
+    const pod: Pod = { ...d, phase: 'Pending', createdAt: time };
+    s.pods.set(key, pod);
+    const owner = ownerKey(pod);
+    s.index.podCreated(key, pod, owner);
+    if (owner) {
+      const w = s.workloads.get(owner);
       if (w) w.generation++;
     }
   },
@@ -43,6 +61,7 @@ const handlers: Handlers = {
     delete p.reason;
     delete p.message;
     s.podIps.set(d.ip, key);
+    s.index.podBound(key, p, s.services);
   },
   PodUnschedulable(s, d) {
     const p = s.pods.get(nsKey(d.namespace, d.name));
@@ -51,14 +70,18 @@ const handlers: Handlers = {
   PodDeleted(s, d) {
     const key = nsKey(d.namespace, d.name);
     const p = s.pods.get(key);
-    if (p?.ip && s.podIps.get(p.ip) === key) s.podIps.delete(p.ip);
+    if (!p) return;
+    if (p.ip && s.podIps.get(p.ip) === key) s.podIps.delete(p.ip);
     s.pods.delete(key);
+    s.index.podDeleted(key, p, ownerKey(p), s.services);
   },
   ServiceApplied(s, d, time) {
     const key = nsKey(d.namespace, d.name);
     const old = s.services.get(key);
     if (old) releaseServiceAddresses(s, key);
-    s.services.set(key, { ...d, createdAt: old?.createdAt ?? time });
+    const svc = { ...d, createdAt: old?.createdAt ?? time };
+    s.services.set(key, svc);
+    s.index.serviceApplied(key, svc, old);
     if (d.clusterIP !== 'None') s.serviceIps.set(d.clusterIP, key);
     if (d.loadBalancerIP) s.serviceIps.set(d.loadBalancerIP, key);
     for (const p of d.ports) if (p.nodePort) s.nodePorts.set(p.nodePort, key);
@@ -66,6 +89,8 @@ const handlers: Handlers = {
   ServiceDeleted(s, d) {
     const key = nsKey(d.namespace, d.name);
     releaseServiceAddresses(s, key);
+    const old = s.services.get(key);
+    if (old) s.index.serviceDeleted(key, old);
     s.services.delete(key);
     s.endpoints.delete(key);
   },
@@ -77,6 +102,22 @@ const handlers: Handlers = {
   IngressDeleted(s, d) { s.ingresses.delete(nsKey(d.namespace, d.name)); },
   TrafficSent() { /* traffic changes dynamic datapath state, not the cluster objects */ },
 };
+
+function ownerKey(p: Pod): string | undefined {
+  return p.owner ? workloadKey(p.owner.kind, p.namespace, p.owner.name) : undefined;
+}
+
+/**
+ * A node became (un)ready or left: Services selecting its pods must re-check their
+ * endpoints, and a control-plane node backs the apiserver's `default/kubernetes`.
+ */
+function nodeReadinessChanged(s: ClusterState, name: string, role: string): void {
+  for (const key of s.index.podsByNode.get(name) ?? []) {
+    const p = s.pods.get(key);
+    if (p) s.index.podChanged(p, s.services);
+  }
+  if (role === 'control-plane') s.index.dirtyServices.add(API_SERVER_SERVICE);
+}
 
 function releaseServiceAddresses(s: ClusterState, key: string): void {
   const svc = s.services.get(key);

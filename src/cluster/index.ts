@@ -1,6 +1,7 @@
 export * from './types.js';
 export * from './events.js';
 export { type ClusterState, initialClusterState, workloadKey } from './ClusterState.js';
-export { evolveCluster } from './evolve.js';
+export { evolveCluster, API_SERVER_SERVICE } from './evolve.js';
+export { ClusterIndex } from './ClusterIndex.js';
 export { clusterProjection, clusterDigest } from './clusterProjection.js';
 export { clusterCodec } from './clusterCodec.js';

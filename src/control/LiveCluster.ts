@@ -19,7 +19,17 @@ export class LiveCluster {
   constructor(log: EventLog, codec: EventCodec) {
     this.log = log;
     this.codec = codec;
-    this.current = new Replayer(log, codec, clusterProjection).stateAt().state;
+    this.current = this.replay();
+  }
+
+  /**
+   * The state at the log's head. Every batch in the log ended with the controllers
+   * settled, so nothing folded from it is stale: the endpoints work list starts empty.
+   */
+  private replay(): ClusterState {
+    const s = new Replayer(this.log, this.codec, clusterProjection).stateAt().state;
+    s.index.dirtyServices.clear();
+    return s;
   }
 
   /** The current cluster (do not modify). */
@@ -44,7 +54,7 @@ export class LiveCluster {
       if (encoded.length) this.log.append(encoded, head);
     } catch (e) {
       // Some events may have been folded already: rebuild the state from the log.
-      if (made.length) this.current = new Replayer(this.log, this.codec, clusterProjection).stateAt().state;
+      if (made.length) this.current = this.replay();
       throw e;
     }
     return made;

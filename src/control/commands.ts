@@ -5,7 +5,8 @@ import type { ManifestObject } from '../manifest/index.js';
 export type Command =
   | { type: 'CreateCluster'; config: ClusterConfig }
   | { type: 'AddNode'; name: string; role: NodeRole; labels: Record<string, string> }
-  | { type: 'Apply'; objects: ManifestObject[]; source: string }
+  /** where[i]: where object i was read (`web.yaml: document 2 (Service/web)`), for errors. */
+  | { type: 'Apply'; objects: ManifestObject[]; source: string; where?: string[] }
   | { type: 'Delete'; kind: string; namespace: string; name: string }
   | { type: 'Scale'; kind: WorkloadKind; namespace: string; name: string; replicas: number }
   /** null removes a label (kubectl label nodes n key-). */

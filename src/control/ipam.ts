@@ -36,7 +36,14 @@ export function podGateway(node: Node): string {
 export function allocatePodIp(s: ClusterState, node: Node): string | undefined {
   const c = parseCidr(node.podCidr);
   const last = c.base + cidrSize(c) - 1;
+  // Only pods on this node hold addresses of its CIDR: look at those, not every pod IP.
+  const used = new Set<number>();
+  for (const key of s.index.podsByNode.get(node.name) ?? []) {
+    const ip = s.pods.get(key)?.ip;
+    if (ip) used.add(parseIp(ip));
+  }
   for (let ip = c.base + 2; ip < last; ip++) {
+    if (used.has(ip)) continue;
     const text = formatIp(ip);
     if (!s.podIps.has(text)) return text;
   }
@@ -53,30 +60,50 @@ export function checkClusterIp(s: ClusterState, ip: string, key: string): string
   return undefined;
 }
 
-/** Lowest free ClusterIP (.1 is the kubernetes Service, .10 kube-dns by convention, both handed out in order). */
-export function allocateClusterIp(s: ClusterState, taken: Set<string> = new Set()): string | undefined {
+/**
+ * What one apply has handed out so far but not yet recorded. The cursors remember
+ * where the last search stopped: everything below them is taken, so 10,000 Services
+ * in one apply do not each rescan the addresses the ones before them took.
+ */
+export class AddressPlan {
+  readonly ips = new Set<string>();
+  readonly ports = new Set<number>();
+  clusterIpCursor = 0;
+  nodePortCursor = 0;
+}
+
+/** The apiserver's ClusterIP and the DNS Service's (kubeadm: the range's .1 and .10). */
+export function wellKnownServiceIps(serviceCidr: string): { apiServer: string; dns?: string } {
+  const c = parseCidr(serviceCidr);
+  return { apiServer: formatIp(c.base + 1), ...(cidrSize(c) > 12 ? { dns: formatIp(c.base + 10) } : {}) };
+}
+
+/** Lowest free ClusterIP (.1 is the kubernetes Service, .10 kube-dns, as kubeadm sets them). */
+export function allocateClusterIp(s: ClusterState, plan: AddressPlan = new AddressPlan()): string | undefined {
   const c = parseCidr(s.config!.serviceCidr);
   const last = c.base + cidrSize(c) - 1;
-  for (let ip = c.base + 1; ip < last; ip++) {
+  for (let ip = Math.max(c.base + 1, plan.clusterIpCursor); ip < last; ip++) {
     const text = formatIp(ip);
-    if (!s.serviceIps.has(text) && !taken.has(text)) return text;
+    if (!s.serviceIps.has(text) && !plan.ips.has(text)) { plan.clusterIpCursor = ip + 1; return text; }
   }
   return undefined;
 }
 
 /** Lowest free NodePort. */
-export function allocateNodePort(s: ClusterState, taken: Set<number> = new Set()): number | undefined {
-  for (let p = NODE_PORT_MIN; p <= NODE_PORT_MAX; p++) if (!s.nodePorts.has(p) && !taken.has(p)) return p;
+export function allocateNodePort(s: ClusterState, plan: AddressPlan = new AddressPlan()): number | undefined {
+  for (let p = Math.max(NODE_PORT_MIN, plan.nodePortCursor); p <= NODE_PORT_MAX; p++) {
+    if (!s.nodePorts.has(p) && !plan.ports.has(p)) { plan.nodePortCursor = p + 1; return p; }
+  }
   return undefined;
 }
 
 /** Lowest free LoadBalancer IP from the pool (skipping its network and .1). */
-export function allocateLoadBalancerIp(s: ClusterState): string | undefined {
+export function allocateLoadBalancerIp(s: ClusterState, plan: AddressPlan = new AddressPlan()): string | undefined {
   const c = parseCidr(s.config!.loadBalancerPool);
   const last = c.base + cidrSize(c) - 1;
   for (let ip = c.base + 2; ip < last; ip++) {
     const text = formatIp(ip);
-    if (!s.serviceIps.has(text)) return text;
+    if (!s.serviceIps.has(text) && !plan.ips.has(text)) return text;
   }
   return undefined;
 }

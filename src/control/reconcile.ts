@@ -12,11 +12,14 @@ import { collectOrphans, reconcileDaemonSets, reconcileReplicas } from './worklo
  * tolerate the taint and stay, as in Kubernetes.
  */
 export function evictFromFailedNodes(s: ClusterState, emit: Emit): void {
-  for (const p of [...s.pods.values()]) {
-    if (!p.node || p.owner?.kind === 'DaemonSet') continue;
-    const n = s.nodes.get(p.node);
-    if (n && n.ready) continue;
-    emit(event('PodDeleted', `pod/${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name, reason: n ? 'NodeLost' : 'NodeRemoved' }));
+  for (const [node, keys] of [...s.index.podsByNode]) {
+    const n = s.nodes.get(node);
+    if (n?.ready) continue;
+    for (const key of [...keys]) {
+      const p = s.pods.get(key);
+      if (!p || p.owner?.kind === 'DaemonSet') continue;
+      emit(event('PodDeleted', `pod/${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name, reason: n ? 'NodeLost' : 'NodeRemoved' }));
+    }
   }
 }
 

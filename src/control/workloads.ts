@@ -4,7 +4,7 @@
 // so a replayed scenario names its pods the same way every time.
 import { createHash } from 'node:crypto';
 import type { ClusterState, Node, Pod, Workload } from '../cluster/index.js';
-import { event, nsKey } from '../cluster/index.js';
+import { event, nsKey, workloadKey } from '../cluster/index.js';
 import { matchesLabels } from './labels.js';
 import { tolerates, type Emit } from './scheduler.js';
 
@@ -19,10 +19,12 @@ export function podSuffix(ownerKey: string, n: number): string {
   return out;
 }
 
-function ownedPods(s: ClusterState, w: Workload): Pod[] {
+/** A workload's pods, in creation order (from the owner index, not a scan of every pod). */
+export function ownedPods(s: ClusterState, w: Workload): Pod[] {
   const out: Pod[] = [];
-  for (const p of s.pods.values()) {
-    if (p.namespace === w.namespace && p.owner?.kind === w.kind && p.owner.name === w.name) out.push(p);
+  for (const key of s.index.podsByOwner.get(workloadKey(w.kind, w.namespace, w.name)) ?? []) {
+    const p = s.pods.get(key);
+    if (p) out.push(p);
   }
   return out;
 }
@@ -87,7 +89,11 @@ export function reconcileDaemonSets(s: ClusterState, emit: Emit): void {
 
 /** Pods whose owner is gone are garbage-collected (ownerReferences cascade). */
 export function collectOrphans(s: ClusterState, emit: Emit): void {
-  for (const p of [...s.pods.values()]) {
-    if (p.owner && !s.workloads.has(`${p.owner.kind}/${p.namespace}/${p.owner.name}`)) deletePod(p, 'OwnerDeleted', emit);
+  for (const [owner, keys] of [...s.index.podsByOwner]) {
+    if (s.workloads.has(owner)) continue;
+    for (const key of [...keys]) {
+      const p = s.pods.get(key);
+      if (p) deletePod(p, 'OwnerDeleted', emit);
+    }
   }
 }

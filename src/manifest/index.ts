@@ -1,3 +1,3 @@
 export * from './objects.js';
-export { parseManifests, type ParsedManifests } from './parseManifests.js';
+export { parseManifests, readManifestValues, type ParsedManifests } from './parseManifests.js';
 export { loadManifests } from './loadManifests.js';

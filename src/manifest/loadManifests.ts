@@ -15,10 +15,12 @@ export function loadManifests(path: string): ParsedManifests {
     ? readdirSync(path).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => join(path, f))
     : [path];
   if (files.length === 0) throw new ValidationError(`${path}: no .yaml, .yml or .json files in this folder`);
-  const out: ParsedManifests = { objects: [], warnings: [] };
+  const out: ParsedManifests = { objects: [], warnings: [], where: [] };
   for (const f of files) {
     const r = parseManifests(readFileSync(f, 'utf8'), f);
-    out.objects.push(...r.objects);
+    // One at a time: spreading 150,000 objects into push() overflows the call stack.
+    for (const o of r.objects) out.objects.push(o);
+    for (const w of r.where) out.where.push(w);
     out.warnings.push(...r.warnings);
   }
   return out;

@@ -13,6 +13,8 @@ export interface ParsedManifests {
   objects: ManifestObject[];
   /** Kinds skipped, one line each, with where. */
   warnings: string[];
+  /** Where each object was read (`web.yaml: document 2 (Service/web)`), for errors at apply. */
+  where: string[];
 }
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
@@ -273,10 +275,63 @@ const KINDS: Record<string, (f: Fields, doc: Raw) => ManifestObject> = {
   Node: node,
 };
 
+/** Read one document's value (an object or a `kind: List`) into `out`. */
+function readDocument(value: Raw, file: string, index: number, out: ParsedManifests, seen: Map<string, string>): void {
+  if (value === null || value === undefined) return; // empty document (a trailing ---)
+  const items: [Raw, string][] = [];
+  const base = new Fields(`${file}: document ${index}`);
+  base.map(value, '(document)');
+  if ((value as Record<string, Raw>).kind === 'List') {
+    (base.list(base.at(value, 'items'), 'items') ?? []).forEach((it, j) => items.push([it, `${file}: document ${index} item ${j}`]));
+  } else items.push([value, `${file}: document ${index}`]);
+  for (const [item, where] of items) {
+    const f0 = new Fields(where);
+    f0.map(item, '(object)');
+    const kind = f0.requiredString(f0.at(item, 'kind'), 'kind');
+    f0.requiredString(f0.at(item, 'apiVersion'), 'apiVersion');
+    const reader = KINDS[kind];
+    const nm = typeof f0.at(item, 'metadata.name') === 'string' ? (f0.at(item, 'metadata.name') as string) : '?';
+    if (!reader) { out.warnings.push(`${where} (${kind}/${nm}): kind ${kind} is not modelled by podnet; skipped`); continue; }
+    const at = `${where} (${kind}/${nm})`;
+    const obj = reader(new Fields(at), item);
+    const id = 'namespace' in obj ? `${obj.kind}/${obj.namespace}/${obj.name}` : `${obj.kind}/${obj.name}`;
+    const prev = seen.get(id);
+    if (prev) throw new ValidationError(`${at}: metadata.name: duplicate ${id}, also defined at ${prev}`);
+    seen.set(id, where);
+    out.objects.push(obj);
+    out.where.push(at);
+  }
+}
+
+/**
+ * Manifests already parsed (a scenario's `apply:` written as YAML objects, or JSON):
+ * one value per document, numbered from 1 as in a file.
+ */
+export function readManifestValues(values: Raw[], file: string): ParsedManifests {
+  const out: ParsedManifests = { objects: [], warnings: [], where: [] };
+  const seen = new Map<string, string>();
+  values.forEach((v, i) => readDocument(v, file, i + 1, out, seen));
+  return out;
+}
+
+/** JSON is YAML too, and JSON.parse reads a generated 50 MB manifest far faster. */
+function tryJson(text: string): Raw[] | undefined {
+  const t = text.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
+  try {
+    const v = JSON.parse(t) as Raw;
+    return Array.isArray(v) ? [{ apiVersion: 'v1', kind: 'List', items: v }] : [v];
+  } catch {
+    return undefined; // not strict JSON: the YAML parser reads it and reports any error
+  }
+}
+
 /** Parse manifest text (one or more YAML documents). `file` names it in errors. */
 export function parseManifests(text: string, file: string): ParsedManifests {
+  const json = tryJson(text);
+  if (json) return readManifestValues(json, file);
   const docs = parseAllDocuments(text, { prettyErrors: true });
-  const out: ParsedManifests = { objects: [], warnings: [] };
+  const out: ParsedManifests = { objects: [], warnings: [], where: [] };
   const seen = new Map<string, string>();
   const arr = Array.isArray(docs) ? docs : [docs];
   arr.forEach((doc, di) => {
@@ -286,29 +341,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
       const line = e.linePos?.[0] ? ` line ${e.linePos[0].line}` : '';
       throw new ValidationError(`${file}: document ${index}:${line}: malformed YAML: ${e.message.split('\n')[0]}`);
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as Raw;
-    if (value === null || value === undefined) return; // empty document (a trailing ---)
-    const items: [Raw, string][] = [];
-    const base = new Fields(`${file}: document ${index}`);
-    base.map(value, '(document)');
-    if ((value as Record<string, Raw>).kind === 'List') {
-      (base.list(base.at(value, 'items'), 'items') ?? []).forEach((it, j) => items.push([it, `${file}: document ${index} item ${j}`]));
-    } else items.push([value, `${file}: document ${index}`]);
-    for (const [item, where] of items) {
-      const f0 = new Fields(where);
-      f0.map(item, '(object)');
-      const kind = f0.requiredString(f0.at(item, 'kind'), 'kind');
-      f0.requiredString(f0.at(item, 'apiVersion'), 'apiVersion');
-      const reader = KINDS[kind];
-      const nm = typeof f0.at(item, 'metadata.name') === 'string' ? (f0.at(item, 'metadata.name') as string) : '?';
-      if (!reader) { out.warnings.push(`${where} (${kind}/${nm}): kind ${kind} is not modelled by podnet; skipped`); continue; }
-      const obj = reader(new Fields(`${where} (${kind}/${nm})`), item);
-      const id = 'namespace' in obj ? `${obj.kind}/${obj.namespace}/${obj.name}` : `${obj.kind}/${obj.name}`;
-      const prev = seen.get(id);
-      if (prev) throw new ValidationError(`${where} (${kind}/${nm}): metadata.name: duplicate ${id}, also defined at ${prev}`);
-      seen.set(id, where);
-      out.objects.push(obj);
-    }
+    readDocument(doc.toJS({ maxAliasCount: 100 }) as Raw, file, index, out, seen);
   });
   return out;
 }

@@ -8,7 +8,7 @@ import { cidrsOverlap, tryParseCidr } from '../../engine/net/index.js';
 import { CNI_MODES, KUBE_PROXY_MODES, WORKLOAD_KINDS, type ClusterConfig, type NodeRole, type WorkloadKind } from '../cluster/index.js';
 import { DEFAULT_CLUSTER_CONFIG, KIND_ALIASES, type Command } from '../control/index.js';
 import { Fields, type Raw } from '../manifest/Fields.js';
-import { loadManifests, parseManifests } from '../manifest/index.js';
+import { loadManifests, parseManifests, readManifestValues } from '../manifest/index.js';
 import { tryParseDuration } from './duration.js';
 
 /** A step: a command at a scenario time. */
@@ -100,9 +100,12 @@ function step(f: Fields, s: Raw, i: number, baseDir: string, warnings: string[])
   let command: Command;
   switch (a) {
     case 'apply': {
-      const text = f.requiredString(v, p);
       let parsed;
-      if (!text.includes('\n') && /\.(ya?ml|json)$|\/$/.test(text.trim())) {
+      const text = typeof v === 'string' ? v : '';
+      if (v !== null && typeof v === 'object') {
+        // Manifests written as YAML (or JSON) values right in the step.
+        parsed = readManifestValues(Array.isArray(v) ? v : [v], `${f.where}: ${p}`);
+      } else if (f.requiredString(v, p) && !text.includes('\n') && /\.(ya?ml|json)$|\/$/.test(text.trim())) {
         const path = isAbsolute(text.trim()) ? text.trim() : resolve(baseDir, text.trim());
         if (!existsSync(path)) f.fail(p, `${text.trim()}: no such file or folder (paths are relative to the scenario file)`);
         parsed = loadManifests(path);
@@ -110,7 +113,7 @@ function step(f: Fields, s: Raw, i: number, baseDir: string, warnings: string[])
         parsed = parseManifests(text, `${f.where}: ${p}`);
       }
       warnings.push(...parsed.warnings);
-      command = { type: 'Apply', objects: parsed.objects, source: `${f.where}: ${p}` };
+      command = { type: 'Apply', objects: parsed.objects, source: `${f.where}: ${p}`, where: parsed.where };
       break;
     }
     case 'delete': command = { type: 'Delete', ...objectRef(f, v, p) }; break;
@@ -152,11 +155,16 @@ function step(f: Fields, s: Raw, i: number, baseDir: string, warnings: string[])
   return { at, command, where };
 }
 
+function tryJson(text: string): Raw | undefined {
+  try { return JSON.parse(text) as Raw; } catch { return undefined; }
+}
+
 /** Parse a scenario's text. `file` names it in errors; relative apply: paths resolve from its folder. */
 export function parseScenario(text: string, file: string): Scenario {
   let doc: Raw;
   try {
-    doc = parseYaml(text, { prettyErrors: true });
+    // A generated envelope scenario is JSON (which is YAML): JSON.parse reads it ~50x faster.
+    doc = text.trimStart().startsWith('{') ? tryJson(text) ?? parseYaml(text, { prettyErrors: true }) : parseYaml(text, { prettyErrors: true });
   } catch (e) {
     throw new ValidationError(`${file}: malformed YAML: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -4,7 +4,7 @@ import type { EventEnvelope } from '../../engine/codec/index.js';
 import { clusterCodec, type ClusterState } from '../../src/cluster/index.js';
 import { DEFAULT_CLUSTER_CONFIG, LiveCluster, type Command } from '../../src/control/index.js';
 import { parseManifests } from '../../src/manifest/index.js';
-import type { ClusterConfig } from '../../src/cluster/index.js';
+import type { ClusterConfig, Pod } from '../../src/cluster/index.js';
 
 let n = 0;
 
@@ -20,12 +20,18 @@ export function newCluster(dir: string, workers = ['worker-a', 'worker-b'], conf
 
 /** An Apply command from manifest text. */
 export function applyYaml(text: string): Command {
-  return { type: 'Apply', objects: parseManifests(text, 'test.yaml').objects, source: 'test.yaml' };
+  const parsed = parseManifests(text, 'test.yaml');
+  return { type: 'Apply', objects: parsed.objects, source: 'test.yaml', where: parsed.where };
 }
 
 /** Event types, in order. */
 export function types(events: EventEnvelope[]): string[] {
   return events.map((e) => e.type);
+}
+
+/** The nginx-rs pods (the workload under test; CoreDNS pods live in kube-system). */
+export function nginxPods(s: ClusterState): Pod[] {
+  return [...s.pods.values()].filter((p) => p.name.startsWith('nginx-rs-'));
 }
 
 /** node name -> number of running pods whose name starts with prefix. */

@@ -1,0 +1,106 @@
+// Secondary indexes over the cluster projection, kept by evolve as events fold in, so
+// controllers at Kubernetes' scale envelope (150,000 pods) look up "pods of this
+// owner", "pods on this node" or "pods labelled app=x" without scanning every pod.
+// They are derived data: snapshots do not store them, restore rebuilds them.
+import type { Pod, Service } from './types.js';
+
+/** `namespace\0key=value`: one label pair in one namespace. */
+function pairKey(namespace: string, k: string, v: string): string {
+  return `${namespace}\0${k}=${v}`;
+}
+
+function addTo<K>(m: Map<K, Set<string>>, k: K, v: string): void {
+  let set = m.get(k);
+  if (!set) { set = new Set(); m.set(k, set); }
+  set.add(v);
+}
+
+function removeFrom<K>(m: Map<K, Set<string>>, k: K, v: string): void {
+  const set = m.get(k);
+  if (!set) return;
+  set.delete(v);
+  if (set.size === 0) m.delete(k);
+}
+
+/** The first pair of a selector (sorted by key) indexes the Service; '*' for an empty selector. */
+function servicePair(svc: Service): string {
+  const keys = Object.keys(svc.selector ?? {}).sort();
+  const k = keys[0];
+  return k === undefined ? `${svc.namespace}\0*` : pairKey(svc.namespace, k, svc.selector![k]!);
+}
+
+function selects(svc: Service, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(svc.selector ?? {})) if (labels[k] !== v) return false;
+  return true;
+}
+
+/**
+ * Indexes of one ClusterState. Sets keep insertion order (event order), so iterating
+ * them visits pods in the same order as iterating `ClusterState.pods` would.
+ */
+export class ClusterIndex {
+  /** Workload key (`Kind/ns/name`) -> its pods' keys. */
+  readonly podsByOwner = new Map<string, Set<string>>();
+  /** Node name -> keys of pods bound to it. */
+  readonly podsByNode = new Map<string, Set<string>>();
+  /** Pods not bound to a node yet, in creation order (the scheduler's queue). */
+  readonly unscheduled = new Set<string>();
+  /** `ns\0key=value` -> pods carrying that label. */
+  readonly podsByLabel = new Map<string, Set<string>>();
+  /** `ns\0key=value` of a selector Service's first selector pair -> Service keys. */
+  readonly servicesByPair = new Map<string, Set<string>>();
+  /** Services whose endpoints may be stale: the endpoints controller's work list. */
+  readonly dirtyServices = new Set<string>();
+  /** Nodes joined so far, removed ones included: the next node's address index. */
+  nodeSerial = 0;
+
+  /** Pod keys with a label pair in a namespace (empty when none). */
+  podsWithLabel(namespace: string, k: string, v: string): ReadonlySet<string> {
+    return this.podsByLabel.get(pairKey(namespace, k, v)) ?? EMPTY;
+  }
+
+  podCreated(key: string, p: Pod, ownerKey: string | undefined): void {
+    if (ownerKey) addTo(this.podsByOwner, ownerKey, key);
+    for (const [k, v] of Object.entries(p.labels)) addTo(this.podsByLabel, pairKey(p.namespace, k, v), key);
+    if (!p.node) this.unscheduled.add(key);
+  }
+
+  podBound(key: string, p: Pod, services: ReadonlyMap<string, Service>): void {
+    this.unscheduled.delete(key);
+    if (p.node) addTo(this.podsByNode, p.node, key);
+    this.podChanged(p, services);
+  }
+
+  podDeleted(key: string, p: Pod, ownerKey: string | undefined, services: ReadonlyMap<string, Service>): void {
+    if (ownerKey) removeFrom(this.podsByOwner, ownerKey, key);
+    for (const [k, v] of Object.entries(p.labels)) removeFrom(this.podsByLabel, pairKey(p.namespace, k, v), key);
+    this.unscheduled.delete(key);
+    if (p.node) { removeFrom(this.podsByNode, p.node, key); this.podChanged(p, services); }
+  }
+
+  /** A pod's readiness may have changed: every Service selecting it is dirty. */
+  podChanged(p: Pod, services: ReadonlyMap<string, Service>): void {
+    const candidates = [this.servicesByPair.get(`${p.namespace}\0*`)];
+    for (const [k, v] of Object.entries(p.labels)) candidates.push(this.servicesByPair.get(pairKey(p.namespace, k, v)));
+    for (const set of candidates) {
+      if (!set) continue;
+      for (const sk of set) {
+        const svc = services.get(sk);
+        if (svc && selects(svc, p.labels)) this.dirtyServices.add(sk);
+      }
+    }
+  }
+
+  serviceApplied(key: string, svc: Service, old: Service | undefined): void {
+    if (old?.selector) removeFrom(this.servicesByPair, servicePair(old), key);
+    if (svc.selector) addTo(this.servicesByPair, servicePair(svc), key);
+    this.dirtyServices.add(key);
+  }
+
+  serviceDeleted(key: string, svc: Service): void {
+    if (svc.selector) removeFrom(this.servicesByPair, servicePair(svc), key);
+    this.dirtyServices.delete(key);
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
