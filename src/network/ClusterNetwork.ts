@@ -2,7 +2,7 @@
 // stored: replay rebuilds it). Device names and MACs are deterministic functions of
 // the objects, as the real plugins make them from random or hashed values.
 import { createHash } from 'node:crypto';
-import { formatIp, macFromId, macFromIp, parseCidr, parseIp, type Mac } from '../../engine/net/index.js';
+import { formatIp, macFromId, macFromIp, parseCidr, parseIp, type Cidr, type Mac } from '../../engine/net/index.js';
 import { nsKey, type ClusterState, type Node, type Pod } from '../cluster/index.js';
 
 /** A pod's end of the network: its eth0 and the host side of its veth pair. */
@@ -109,4 +109,13 @@ export class ClusterNetwork {
     }
     return out.sort((a, b) => a.bridgePort - b.bridgePort);
   }
+}
+
+const cidrCache = new WeakMap<NodeNet, Cidr>();
+
+/** A node's pod CIDR, parsed once per NodeNet (hot loops call this per packet). */
+export function parseNodeCidr(nn: NodeNet): Cidr {
+  let c = cidrCache.get(nn);
+  if (!c) { c = parseCidr(nn.node.podCidr); cidrCache.set(nn, c); }
+  return c;
 }

@@ -43,6 +43,16 @@ export interface Trace {
   /** The point in the log the trace ran at. */
   at: { seq: number; time: number };
   hops: TraceHop[];
+  /** With --reply: the answer's walk back (the un-NAT shows in its conntrack steps). */
+  reply?: TraceLegResult;
+}
+
+/** The outcome and hops of one walk (the reply of a trace). */
+export interface TraceLegResult {
+  disposition: Disposition;
+  reason?: DropReason;
+  deliveredTo?: string;
+  hops: TraceHop[];
 }
 
 /** Collects hops and steps while a packet walks the pipeline. */

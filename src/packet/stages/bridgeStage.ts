@@ -1,13 +1,17 @@
-// Stage: a Linux bridge (cni0) forwarding frames between its ports.
+// Stage: a Linux bridge (cni0) receiving frames from pod veths.
 //
 // Trade-off: learning and lookup are two kernel calls over the whole vector (learn
 // every source first, then look every destination up), as br_handle_frame does per
 // frame: learning before lookup means a frame's own source is known when a later
 // frame in the same vector is addressed to it. Per packet the result is the same as
 // Linux's per-frame order because a vector never holds two frames of one exchange.
-import { PORT_FLOOD, LEARN_NEW, LEARN_MOVED, type Datapath } from '../../../engine/datapath/index.js';
+// A frame addressed to the bridge's own MAC goes up to the node's IP stack (the
+// `local` permanent fdb entry); any other is bridged to a port, or flooded on a miss.
+import { PORT_FLOOD, LEARN_NEW, LEARN_MOVED, type PacketVector } from '../../../engine/datapath/index.js';
+import { POD_NOT_RUNNING } from '../../../assembly/shared/drop.js';
 import { formatMac } from '../../../engine/net/index.js';
-import type { TraceRecorder } from '../Trace.js';
+import type { ForwardingContext } from '../ForwardingContext.js';
+import { Phase, Verdict } from '../PacketMeta.js';
 
 /** Default bridge ageing time (`bridge ... ageing_time`, 300 s). */
 export const BRIDGE_AGEING_MS = 300_000;
@@ -18,38 +22,74 @@ export interface BridgeCounters {
   flooded: number;
   learned: number;
   moved: number;
+  toHost: number;
 }
 
+/** Fresh counters. */
 export function newBridgeCounters(): BridgeCounters {
-  return { forwarded: 0, flooded: 0, learned: 0, moved: 0 };
+  return { forwarded: 0, flooded: 0, learned: 0, moved: 0, toHost: 0 };
 }
 
-/** Trace text of one frame's bridge decision. */
-function traceRecord(v: Datapath['vec'], i: number, bridgeName: string, portName: (p: number) => string): { learn: string; forward: string } {
+/** Trace text of one frame's learning. */
+export function learnText(ctx: ForwardingContext, v: PacketVector, i: number): string {
   const src = formatMac({ hi: v.srcMacHi[i]!, lo: v.srcMacLo[i]! });
-  const dst = formatMac({ hi: v.dstMacHi[i]!, lo: v.dstMacLo[i]! });
+  const port = ctx.portName(ctx.meta.loc[i]!, v.inPort[i]!);
   const r = v.result[i]!;
-  const learn = r === LEARN_NEW ? `learned ${src} on ${portName(v.inPort[i]!)}` : r === LEARN_MOVED ? `moved ${src} to ${portName(v.inPort[i]!)}` : `${src} already known on ${portName(v.inPort[i]!)}`;
+  return r === LEARN_NEW ? `learned ${src} on ${port}` : r === LEARN_MOVED ? `moved ${src} to ${port}` : `${src} already known on ${port}`;
+}
+
+function traceFrame(ctx: ForwardingContext, i: number, learn: string): void {
+  const v = ctx.dp.vec;
+  const node = ctx.meta.loc[i]!;
+  const br = ctx.nodes[node]!.bridge!;
+  const dst = formatMac({ hi: v.dstMacHi[i]!, lo: v.dstMacLo[i]! });
+  ctx.rec!.enter(ctx.nodeName(node), 'root');
+  ctx.rec!.step({ point: 'veth', dev: ctx.portName(node, v.inPort[i]!), action: 'forward', detail: `host end of the pod's veth pair, port ${v.inPort[i]} of ${br.name}` });
   const out = v.outPort[i]!;
-  const forward = out === PORT_FLOOD ? `flood ${dst} to every port of ${bridgeName} but ${portName(v.inPort[i]!)}` : `forward ${dst} to ${portName(out)} (fdb)`;
-  return { learn, forward };
+  const toHost = v.dstMacHi[i] === br.mac.hi && v.dstMacLo[i] === br.mac.lo;
+  const match = toHost ? `${dst} is ${br.name}'s own address: up to the node's IP stack` : out === PORT_FLOOD ? `${dst} unknown: flood to every port of ${br.name} but ${ctx.portName(node, v.inPort[i]!)}` : `forward ${dst} to ${ctx.portName(node, out)} (fdb)`;
+  ctx.rec!.step({ point: 'bridge', dev: br.name, action: toHost ? 'local' : out === PORT_FLOOD ? 'flood' : 'forward', match, detail: learn });
+}
+
+/** A bridged frame reaches the pod holding its destination IP (the flooded copy too). */
+function bridgeDeliver(ctx: ForwardingContext, i: number): void {
+  const v = ctx.dp.vec;
+  const node = ctx.meta.loc[i]!;
+  const pod = ctx.podsByIp.get(v.dstIp[i]!);
+  if (!pod || pod.node !== ctx.nodeName(node)) { ctx.drop(i, POD_NOT_RUNNING); return; }
+  if (ctx.rec) {
+    ctx.rec.step({ point: 'veth', dev: pod.hostIf, action: 'forward', detail: `to peer ${pod.key} eth0` });
+    ctx.rec.enter(ctx.nodeName(node), `pod ${pod.key}`);
+    ctx.rec.step({ point: 'pod-eth0', dev: 'eth0', action: 'deliver', detail: 'bridged on the same node: no routing, no NAT' });
+  }
+  ctx.deliver(i, Verdict.DELIVERED_POD);
 }
 
 /**
- * Run the bridge on packets 0..n-1 (F_TABLE = bridge id, F_IN_PORT, MACs filled in):
- * learn sources, then decide F_OUT_PORT. With a recorder (n = 1), adds the step.
+ * Run the bridge on packets 0..n-1 sent by local pods of bridged nodes (Phase.FROM_POD):
+ * learn sources, decide F_OUT_PORT; bridged frames are delivered here, frames for the
+ * bridge's own MAC continue to the IP stages.
  */
-export function bridgeStage(dp: Datapath, n: number, now: number, counters: BridgeCounters, trace?: { rec: TraceRecorder; bridge: string; portName: (p: number) => string }): void {
-  counters.learned += dp.fdbLearn(n, now);
-  dp.fdbLookup(n, now, BRIDGE_AGEING_MS);
-  const v = dp.vec;
+export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
+  const v = ctx.dp.vec, m = ctx.meta;
+  let any = 0;
   for (let i = 0; i < n; i++) {
-    if (v.outPort[i] === PORT_FLOOD) counters.flooded++;
-    else counters.forwarded++;
-    if (v.result[i] === LEARN_MOVED) counters.moved++;
+    const mine = v.drop[i] === 0 && m.phase[i] === Phase.FROM_POD && ctx.nodes[m.loc[i]!]!.bridge !== undefined;
+    if (mine) { v.table[i] = m.loc[i]! + 1; v.inPort[i] = m.inPort[i]!; any++; }
+    else { v.table[i] = 0; v.srcMacHi[i] = 0xffff; v.srcMacLo[i] = 0xffffffff; } // a group source is never learned
   }
-  if (trace) {
-    const t = traceRecord(v, 0, trace.bridge, trace.portName);
-    trace.rec.step({ point: 'bridge', dev: trace.bridge, action: v.outPort[0] === PORT_FLOOD ? 'flood' : 'forward', match: t.forward, detail: t.learn });
+  if (any === 0) return;
+  c.learned += ctx.dp.fdbLearn(n, ctx.now);
+  const learn = ctx.rec ? learnText(ctx, ctx.dp.vec, 0) : '';
+  ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
+  const vv = ctx.dp.vec;
+  for (let i = 0; i < n; i++) {
+    if (vv.table[i] === 0) continue;
+    const br = ctx.nodes[m.loc[i]!]!.bridge!;
+    if (vv.result[i] === LEARN_MOVED) c.moved++;
+    if (ctx.rec) traceFrame(ctx, i, learn);
+    if (vv.dstMacLo[i] === br.mac.lo && vv.dstMacHi[i] === br.mac.hi) { c.toHost++; continue; }
+    if (vv.outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;
+    bridgeDeliver(ctx, i);
   }
 }

@@ -1,0 +1,67 @@
+// Putting a packet into a vector slot: where it starts (a pod's eth0, a node's own
+// stack, the internet) and its headers; and reading back where it ended.
+import { dropName, type DropReason } from '../../engine/datapath/index.js';
+import { formatIp } from '../../engine/net/index.js';
+import type { ForwardingContext } from './ForwardingContext.js';
+import { CLOUD, Phase, Verdict } from './PacketMeta.js';
+
+/** Where a packet starts. */
+export interface PacketSource {
+  loc: number;
+  phase: number;
+  ip: number;
+  /** Bridge port of the sending pod (flannel). */
+  inPort: number;
+  /** The namespace a pod sender resolves short DNS names in. */
+  namespace: string;
+  /** The sender as traces name it. */
+  label: string;
+}
+
+/** TCP flags the pipeline sends: a SYN opens, SYN+ACK answers, ACK continues. */
+export const TCP = { SYN: 0x02, ACK: 0x10, SYN_ACK: 0x12 } as const;
+
+/** Write packet i's headers and start it at `src`. */
+export function placePacket(ctx: ForwardingContext, i: number, src: PacketSource, dstIp: number, dport: number, proto: number, sport: number, l4Flags: number): void {
+  const v = ctx.dp.vec;
+  v.srcIp[i] = src.ip; v.dstIp[i] = dstIp; v.srcPort[i] = sport; v.dstPort[i] = proto === 1 ? sport : dport;
+  v.proto[i] = proto; v.l4Flags[i] = l4Flags; v.drop[i] = 0; v.flags[i] = 0; v.result[i] = 0;
+  v.dnatIp[i] = 0; v.dnatPort[i] = 0; v.snatIp[i] = 0;
+  ctx.meta.reset(i, src.loc, src.phase, src.inPort);
+}
+
+/** Where packet i ended up. */
+export interface Outcome {
+  verdict: number;
+  reason?: DropReason;
+  /** The packet as delivered (after every NAT). */
+  srcIp: number;
+  srcPort: number;
+  dstIp: number;
+  dstPort: number;
+  /** Node index where it ended (CLOUD for the internet). */
+  loc: number;
+  /** `pod ns/name`, `node NAME`, or `internet A.B.C.D`. */
+  deliveredTo?: string;
+}
+
+/** Read packet i's outcome after the pipeline ran. */
+export function outcomeOf(ctx: ForwardingContext, i: number): Outcome {
+  const v = ctx.dp.vec, m = ctx.meta;
+  const o: Outcome = { verdict: m.verdict[i]!, srcIp: v.srcIp[i]!, srcPort: v.srcPort[i]!, dstIp: v.dstIp[i]!, dstPort: v.dstPort[i]!, loc: m.loc[i]! };
+  if (o.verdict === Verdict.DROPPED) o.reason = dropName(v.drop[i]! & 0xff);
+  else if (o.verdict === Verdict.DELIVERED_POD) o.deliveredTo = `pod ${ctx.podsByIp.get(o.dstIp)?.key ?? formatIp(o.dstIp)}`;
+  else if (o.verdict === Verdict.DELIVERED_HOST) o.deliveredTo = `node ${ctx.nodeName(o.loc)}`;
+  else if (o.verdict === Verdict.DELIVERED_INTERNET) o.deliveredTo = `internet ${formatIp(o.dstIp)}`;
+  return o;
+}
+
+/** The place a delivered packet's answer starts from, sent by whoever received it. */
+export function replySource(ctx: ForwardingContext, o: Outcome): PacketSource {
+  if (o.verdict === Verdict.DELIVERED_POD) {
+    const p = ctx.podsByIp.get(o.dstIp)!;
+    return { loc: p.pod.node ? ctx.net.node(p.node)!.node.index : CLOUD, phase: Phase.FROM_POD, ip: o.dstIp, inPort: p.bridgePort, namespace: p.pod.namespace, label: `pod/${p.key}` };
+  }
+  if (o.verdict === Verdict.DELIVERED_HOST) return { loc: o.loc, phase: Phase.FROM_HOST, ip: o.dstIp, inPort: 0, namespace: 'default', label: `node/${ctx.nodeName(o.loc)}` };
+  return { loc: CLOUD, phase: Phase.CLOUD_IN, ip: o.dstIp, inPort: 0, namespace: 'default', label: 'internet' };
+}

@@ -1,0 +1,56 @@
+// Stage: conntrack at a node (nf_conntrack in PREROUTING/OUTPUT, one zone per node).
+// A packet of a known connection is rewritten here by the connection's NAT, in either
+// direction: that is how a Service reply is un-DNATed and an egress reply un-SNATed,
+// with one lookup (the entry is indexed under its original and its reply tuple). A
+// packet with no entry is new: kube-proxy's rules and the masquerade rules apply to
+// it, and the NAT stage commits its connection.
+// Trade-off: every live packet at a node takes part (zone = node), in one kernel call;
+// packets already finished carry a non-zero F_DROP and the kernel skips them.
+import { CT_ESTABLISHED, CT_REPLIED, CT_SYN_SENT, CT_UNREPLIED, FLAG_CT_REPLY, FLAG_NAT_DST, FLAG_NAT_SRC } from '../../../engine/datapath/index.js';
+import type { ForwardingContext } from '../ForwardingContext.js';
+import { formatPacket } from '../formatPacket.js';
+import { CLOUD } from '../PacketMeta.js';
+
+/** Counters of the conntrack stage. */
+export interface ConntrackCounters { hits: number; misses: number; replies: number }
+
+/** Fresh counters. */
+export function newConntrackCounters(): ConntrackCounters {
+  return { hits: 0, misses: 0, replies: 0 };
+}
+
+const STATE: Record<number, string> = { [CT_SYN_SENT]: 'SYN_SENT', [CT_ESTABLISHED]: 'ESTABLISHED', [CT_UNREPLIED]: 'UNREPLIED', [CT_REPLIED]: 'ASSURED' };
+
+/** Conntrack state name as `conntrack -L` prints it. */
+export function ctStateName(s: number): string {
+  return STATE[s] ?? ['NONE', 'SYN_SENT', 'SYN_RECV', 'ESTABLISHED', 'FIN_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'TIME_WAIT', 'CLOSE', 'UNREPLIED', 'ASSURED'][s] ?? `state-${s}`;
+}
+
+function traceHit(ctx: ForwardingContext, i: number, before: string): void {
+  const v = ctx.dp.vec;
+  const f = v.flags[i]!;
+  const nat = f & (FLAG_NAT_DST | FLAG_NAT_SRC);
+  const dir = f & FLAG_CT_REPLY ? 'reply direction' : 'original direction';
+  ctx.rec!.step({
+    point: 'conntrack', action: nat ? (f & FLAG_CT_REPLY ? 'un-nat' : 'nat') : 'established',
+    match: `entry #${v.result[i]} ${ctStateName(v.result2[i]!)} (${dir}, zone ${ctx.meta.loc[i]})`,
+    packet: nat ? `${before} => ${formatPacket(v, i)}` : before,
+  });
+}
+
+/** Look every live packet's connection up in its node's zone; mark misses as new. */
+export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCounters): void {
+  const v = ctx.dp.vec, m = ctx.meta;
+  for (let i = 0; i < n; i++) if (v.drop[i] === 0) { v.table[i] = m.loc[i]!; v.flags[i] = 0; }
+  if (ctx.rec && v.drop[0] === 0) ctx.rec.enter(ctx.nodeName(m.loc[0]!), 'root');
+  const before = ctx.rec && v.drop[0] === 0 ? formatPacket(v, 0) : '';
+  ctx.dp.ctLookup(n, ctx.now);
+  const vv = ctx.dp.vec;
+  for (let i = 0; i < n; i++) {
+    if (vv.drop[i] !== 0 || m.loc[i] === CLOUD) continue;
+    if (vv.result[i] === 0) { m.isNew[i] = 1; c.misses++; continue; }
+    m.isNew[i] = 0; c.hits++;
+    if (vv.flags[i]! & FLAG_CT_REPLY) c.replies++;
+    if (ctx.rec) traceHit(ctx, i, before);
+  }
+}

@@ -1,0 +1,54 @@
+// Stage: a routed packet leaves the node's IP stack through cni0 to a local pod. The
+// node resolves the pod's MAC (0a:58 + its IP, as the bridge plugin sets it) and the
+// bridge looks the MAC up: a known port forwards, an unknown one floods (the pod has
+// not sent anything yet), and the pod holding the address receives it. A hairpin (the
+// pod reaching itself through its Service) goes back out the port it came in, which
+// the bridge plugin allows by setting hairpin mode on every veth.
+// Trade-off: one fdbLookup for the vector; the source MAC is cni0's own, never learned.
+import { PORT_FLOOD } from '../../../engine/datapath/index.js';
+import { ARP_FAILED } from '../../../assembly/shared/drop.js';
+import { formatMac, macFromIp } from '../../../engine/net/index.js';
+import type { ForwardingContext } from '../ForwardingContext.js';
+import { formatPacket } from '../formatPacket.js';
+import { Verdict } from '../PacketMeta.js';
+import { BRIDGE_AGEING_MS, type BridgeCounters } from './bridgeStage.js';
+import { TO_BRIDGE } from './forwardStage.js';
+
+function traceDeliver(ctx: ForwardingContext, i: number): void {
+  const v = ctx.dp.vec, rec = ctx.rec!;
+  const node = ctx.meta.loc[i]!;
+  const br = ctx.nodes[node]!.bridge!;
+  const pod = ctx.podsByIp.get(v.dstIp[i]!)!;
+  const dst = formatMac({ hi: v.dstMacHi[i]!, lo: v.dstMacLo[i]! });
+  const out = v.outPort[i]!;
+  rec.step({ point: 'bridge', dev: br.name, action: out === PORT_FLOOD ? 'flood' : 'forward', match: out === PORT_FLOOD ? `${dst} unknown: flood to every port of ${br.name}` : `forward ${dst} to ${ctx.portName(node, out)} (fdb)`, frame: `${formatMac(br.mac)} > ${dst}` });
+  rec.step({ point: 'veth', dev: pod.hostIf, action: 'forward', detail: `to peer ${pod.key} eth0` });
+  rec.enter(ctx.nodeName(node), `pod ${pod.key}`);
+  rec.step({ point: 'pod-eth0', dev: 'eth0', action: 'deliver', packet: formatPacket(v, i) });
+}
+
+/** Deliver packets routed out cni0 (phase TO_BRIDGE) to their pods. */
+export function deliverStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
+  const v = ctx.dp.vec, m = ctx.meta;
+  let any = 0;
+  for (let i = 0; i < n; i++) {
+    if (v.drop[i] !== 0 || m.phase[i] !== TO_BRIDGE) { v.table[i] = 0; continue; }
+    const node = m.loc[i]!;
+    const br = ctx.nodes[node]!.bridge!;
+    const mac = macFromIp(v.dstIp[i]!);
+    v.table[i] = br.id; v.inPort[i] = 0;
+    v.srcMacHi[i] = br.mac.hi; v.srcMacLo[i] = br.mac.lo; v.dstMacHi[i] = mac.hi; v.dstMacLo[i] = mac.lo;
+    any++;
+  }
+  if (any === 0) return;
+  ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
+  const vv = ctx.dp.vec;
+  for (let i = 0; i < n; i++) {
+    if (vv.table[i] === 0) continue;
+    const pod = ctx.podsByIp.get(vv.dstIp[i]!);
+    if (!pod || pod.node !== ctx.nodeName(m.loc[i]!)) { ctx.rec?.step({ point: 'arp', dev: 'cni0', action: 'fail', detail: 'no pod answers for the address' }); ctx.drop(i, ARP_FAILED); continue; }
+    if (vv.outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;
+    if (ctx.rec) traceDeliver(ctx, i);
+    ctx.deliver(i, Verdict.DELIVERED_POD);
+  }
+}

@@ -1,0 +1,40 @@
+// Stage: the node's routing decision (ip_route_input / fib_lookup), after kube-proxy's
+// DNAT so a Service packet is routed to its endpoint, as netfilter's PREROUTING runs
+// before routing. One LPM call for the vector: each packet looks up its own node's
+// table (an overlay on the shared base, see network/NodeRouteTables.ts).
+// Trade-off: the kernel's `local` table (the node's own addresses) is checked by the
+// forward stage from a JS map rather than as /32 routes in every node's table: that
+// keeps 5,000 overlays at one or two routes each.
+import type { ForwardingContext } from '../ForwardingContext.js';
+import { formatRoute, nodeTable } from '../../network/index.js';
+import { formatPacket } from '../formatPacket.js';
+
+/** Counters of the route stage. */
+export interface RouteCounters { lookups: number; misses: number }
+
+/** Fresh counters. */
+export function newRouteCounters(): RouteCounters {
+  return { lookups: 0, misses: 0 };
+}
+
+/** Look every live packet's destination up in its node's route table; the route id lands in meta.route. */
+export function routeStage(ctx: ForwardingContext, n: number, c: RouteCounters): void {
+  const v = ctx.dp.vec, m = ctx.meta;
+  for (let i = 0; i < n; i++) v.table[i] = v.drop[i] === 0 ? nodeTable(m.loc[i]!) : 0;
+  ctx.dp.lpmLookup(n);
+  const vv = ctx.dp.vec;
+  for (let i = 0; i < n; i++) {
+    if (vv.drop[i] !== 0) continue;
+    m.route[i] = vv.result[i]!;
+    c.lookups++;
+    if (vv.result[i] === 0) c.misses++;
+  }
+  if (ctx.rec && vv.drop[0] === 0) {
+    const node = m.loc[0]!;
+    const local = ctx.localIps.get(vv.dstIp[0]!) === node;
+    const r = ctx.routes.route(m.route[0]!);
+    ctx.rec.enter(ctx.nodeName(node), 'root');
+    const match = local ? 'local table: the address is the node\'s own' : r ? `${formatRoute(ctx.net, ctx.nodes[node]!, r)}  (/${vv.result2[0]} longest match)` : 'no route';
+    ctx.rec.step({ point: 'route', action: 'lookup', match, packet: formatPacket(vv, 0) });
+  }
+}
