@@ -14,6 +14,7 @@ export interface GetOptions {
   output?: string;
   at?: string;
   digest?: boolean;
+  showLabels?: boolean;
 }
 
 /** `-l app=nginx,tier!=db`: equality-based selectors as kubectl parses them. */
@@ -29,13 +30,36 @@ function parseLabelSelector(text: string): (labels: Record<string, string>) => b
   });
 }
 
-function render(kind: ResourceKind, rows: Row[], format: string, showNs: boolean): string {
-  if (format === 'json' || format === 'yaml') {
-    const list = { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: rows.map((r) => r.object) };
-    return format === 'json' ? JSON.stringify(list, null, 4) : toYaml(list);
+/** `svc,ep`, `pods`, `svc/nginx`: the kinds asked for and, with the slash form, the name. */
+export function parseKinds(text: string, name: string | undefined): { kinds: ResourceKind[]; name: string | undefined } {
+  const slash = text.indexOf('/');
+  if (slash >= 0) {
+    if (name !== undefined) throw new ValidationError(`get ${text} ${name}: give either KIND NAME or KIND/NAME, not both`);
+    return { kinds: [lookupKind(text.slice(0, slash))], name: text.slice(slash + 1) };
   }
-  const headers = [...(showNs ? ['NAMESPACE'] : []), ...kind.headers, ...(format === 'wide' ? kind.wideHeaders : [])];
-  return formatTable(headers, rows.map((r) => [...(showNs ? [r.namespace] : []), ...r.cells, ...(format === 'wide' ? r.wide : [])]));
+  return { kinds: text.split(',').filter(Boolean).map(lookupKind), name };
+}
+
+/** A kind by any of kubectl's names, or a user error listing the known ones. */
+export function lookupKind(name: string): ResourceKind {
+  const kind = findKind(name);
+  if (!kind) throw new ValidationError(`get: unknown kind "${name}"; podnet knows ${RESOURCE_KINDS.map((k) => k.plural).join(', ')}`);
+  return kind;
+}
+
+const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
+
+/** One kind's table; with several kinds kubectl names each row `kind[.group]/name`. */
+function renderTable(kind: ResourceKind, rows: Row[], o: { wide: boolean; showNs: boolean; prefixed: boolean; showLabels: boolean }): string {
+  const prefix = o.prefixed ? `${kind.kind.toLowerCase()}${kind.group ? `.${kind.group}` : ''}/` : '';
+  const headers = [...(o.showNs ? ['NAMESPACE'] : []), ...kind.headers, ...(o.wide ? kind.wideHeaders : []), ...(o.showLabels ? ['LABELS'] : [])];
+  return formatTable(headers, rows.map((r) => [
+    ...(o.showNs ? [r.namespace] : []), prefix + r.cells[0], ...r.cells.slice(1), ...(o.wide ? r.wide : []), ...(o.showLabels ? [labelText(r.labels)] : []),
+  ]));
+}
+
+function serialize(obj: unknown, format: 'json' | 'yaml'): string {
+  return format === 'json' ? JSON.stringify(obj, null, 4) : toYaml(obj);
 }
 
 /** The rows `get` would show, filtered (exported for describe and tests). */
@@ -50,37 +74,41 @@ export function selectRows(s: ClusterState, kind: ResourceKind, name: string | u
   return rows;
 }
 
-/** `podnet get KIND [NAME]` */
+/** `podnet get KIND[,KIND...] [NAME]` */
 export function getCommand(io: Io, kindName: string | undefined, name: string | undefined, o: GetOptions): void {
   const at = clusterAt(dbPath(o.db), parseAt(o.at));
   if (o.digest) { io.out(`${clusterDigest(at.state)}  seq ${at.seq}`); return; }
   if (!kindName) throw new ValidationError(`get: name a kind (${RESOURCE_KINDS.map((k) => k.names[k.names.length - 1]).join(', ')}), or use --digest`);
-  const kind = findKind(kindName);
-  if (!kind) throw new ValidationError(`get: unknown kind "${kindName}"; podnet knows ${RESOURCE_KINDS.map((k) => k.plural).join(', ')}`);
   const format = parseOutput(o.output, ['table', 'wide', 'json', 'yaml']);
-  const rows = selectRows(at.state, kind, name, o);
-  if (rows.length === 0 && format !== 'json' && format !== 'yaml') {
-    io.err(kind.namespaced && !o.allNamespaces ? `No resources found in ${o.namespace ?? 'default'} namespace.` : 'No resources found');
+  const ask = parseKinds(kindName, name);
+  const found = ask.kinds.map((kind) => ({ kind, rows: selectRows(at.state, kind, ask.name, o) }));
+  if (format === 'json' || format === 'yaml') {
+    // one named object prints bare, as kubectl does; anything else is a List
+    const only = found.length === 1 && ask.name !== undefined ? found[0]!.rows[0] : undefined;
+    io.out(serialize(only ? only.object : { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: found.flatMap((f) => f.rows.map((r) => r.object)) }, format));
     return;
   }
-  if (name !== undefined && (format === 'json' || format === 'yaml')) {
-    const obj = rows[0]!.object;
-    io.out(format === 'json' ? JSON.stringify(obj, null, 4) : toYaml(obj));
+  const shown = found.filter((f) => f.rows.length > 0);
+  if (shown.length === 0) {
+    const namespaced = ask.kinds.some((k) => k.namespaced);
+    io.err(namespaced && !o.allNamespaces ? `No resources found in ${o.namespace ?? 'default'} namespace.` : 'No resources found');
     return;
   }
-  io.out(render(kind, rows, format, !!o.allNamespaces && kind.namespaced));
+  const opts = { wide: format === 'wide', prefixed: ask.kinds.length > 1, showLabels: !!o.showLabels };
+  io.out(shown.map((f) => renderTable(f.kind, f.rows, { ...opts, showNs: !!o.allNamespaces && f.kind.namespaced })).join('\n\n'));
 }
 
 export const registerGet: RegisterVerb = (program, io) => {
-  program.command('get [kind] [name]')
-    .description('list objects like kubectl get: nodes, pods, services/svc, endpoints/ep, rs, rc, deploy, ds')
+  program.command('get [kinds] [name]')
+    .description('list objects like kubectl get: nodes, namespaces/ns, pods, services/svc, endpoints/ep, ingresses/ing, rs, rc, deploy, ds (comma-separate several)')
     .addOption(dbOption())
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-A, --all-namespaces', 'every namespace')
     .option('-l, --selector <sel>', 'label selector, e.g. app=nginx')
     .option('-o, --output <fmt>', 'wide, json or yaml')
+    .option('--show-labels', 'add a LABELS column')
     .addOption(atOption())
     .option('--digest', 'print a digest of the whole cluster state instead')
-    .addHelpText('after', '\nExamples:\n  podnet get pods -o wide\n  podnet get pods -l app=nginx-app --at 30s\n  podnet get rs nginx-rs -o yaml')
+    .addHelpText('after', '\nExamples:\n  podnet get pods -o wide\n  podnet get pods -l app=nginx-app --at 30s\n  podnet get rs nginx-rs -o yaml\n  podnet get svc,ep\n  podnet get pods --show-labels\n  podnet get ingresses -A')
     .action((kind, name, o) => getCommand(io, kind, name, o));
 };

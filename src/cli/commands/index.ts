@@ -3,6 +3,7 @@
 import type { RegisterVerb } from '../context.js';
 import { registerBench } from './bench.js';
 import { registerDemo } from './demo.js';
+import { registerDescribe } from './describe.js';
 import { registerGet } from './get.js';
 import { registerReplay } from './replay.js';
 import { registerTrace } from './trace.js';
@@ -11,6 +12,7 @@ export const VERBS: RegisterVerb[] = [
   registerDemo,
   registerReplay,
   registerGet,
+  registerDescribe,
   registerTrace,
   registerBench,
 ];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PodnetError } from '../../../engine/errors.js';
 import { parseScenario, runScenario, type RunSummary } from '../../scenario/index.js';
 import { dbOption, type RegisterVerb, dbPath, type Io } from '../context.js';
+import { startProgress } from '../Progress.js';
 
 export interface ReplayOptions {
   db?: string;
@@ -18,7 +19,12 @@ export function replayScenarioFile(io: Io, file: string, db: string, overwrite: 
   }
   const sc = parseScenario(text, file);
   for (const w of sc.warnings) io.err(`warning: ${w}`);
-  return runScenario(sc, db, { overwrite });
+  const progress = startProgress(io, `replay ${file}`, sc.steps.length); // stderr, terminals only, after 1 s
+  try {
+    return runScenario(sc, db, { overwrite, onStep: (done) => progress.update(done) });
+  } finally {
+    progress.stop();
+  }
 }
 
 /** `podnet replay SCENARIO` */
