@@ -17,6 +17,10 @@ export const Phase = {
   CLOUD_IN: 5,
   /** Left a node through its default route, heading for the cloud edge. */
   CLOUD_OUT: 6,
+  /** Routed out the node's bridge to a local pod (the deliver stage takes it). */
+  TO_BRIDGE: 7,
+  /** Bridged between two pods of one bridge: br_netfilter still runs conntrack on it (kube-proxy requires bridge-nf-call-iptables=1), no routing. */
+  BRIDGED: 8,
 } as const;
 
 /** Outcome of a packet. */

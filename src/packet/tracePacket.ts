@@ -28,6 +28,8 @@ export interface TraceRequest {
   proto: Proto;
   /** Also walk the reply of the last leg. */
   reply?: boolean;
+  /** Source port (default 40000): another port is another connection to conntrack. */
+  sport?: number;
 }
 
 /** Where a resolved source target starts its packets. */
@@ -85,7 +87,7 @@ export function tracePacket(state: ClusterState, dp: Datapath, req: TraceRequest
   const flags = req.proto === 'tcp' ? TCP.SYN : 0;
   const dest = resolveDestination(ctx, src, dstT, req.port, proto);
   if ('dropped' in dest) { trace.disposition = 'DROPPED'; trace.reason = dest.dropped; return trace; }
-  const o = runLeg(ctx, dest.src, dest.ip, dest.port, proto, flags);
+  const o = runLeg(ctx, dest.src, dest.ip, dest.port, proto, flags, req.sport ?? TRACE_SPORT);
   finish(trace, o);
   if (req.reply && o.verdict !== Verdict.DROPPED) traceReply(ctx, trace, o, proto);
   return trace;

@@ -52,7 +52,7 @@ function traceFrame(ctx: ForwardingContext, i: number, learn: string): void {
 }
 
 /** A bridged frame reaches the pod holding its destination IP (the flooded copy too). */
-function bridgeDeliver(ctx: ForwardingContext, i: number): void {
+export function bridgeDeliver(ctx: ForwardingContext, i: number): void {
   const v = ctx.dp.vec;
   const node = ctx.meta.loc[i]!;
   const pod = ctx.podsByIp.get(v.dstIp[i]!);
@@ -67,8 +67,8 @@ function bridgeDeliver(ctx: ForwardingContext, i: number): void {
 
 /**
  * Run the bridge on packets 0..n-1 sent by local pods of bridged nodes (Phase.FROM_POD):
- * learn sources, decide F_OUT_PORT; bridged frames are delivered here, frames for the
- * bridge's own MAC continue to the IP stages.
+ * learn sources, decide F_OUT_PORT; frames for the bridge's own MAC go up to the IP
+ * stages, the others are marked bridged (conntrack sees them, the forward stage delivers).
  */
 export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
@@ -90,6 +90,6 @@ export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters
     if (ctx.rec) traceFrame(ctx, i, learn);
     if (vv.dstMacLo[i] === br.mac.lo && vv.dstMacHi[i] === br.mac.hi) { c.toHost++; continue; }
     if (vv.outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;
-    bridgeDeliver(ctx, i);
+    m.phase[i] = Phase.BRIDGED; // conntrack (br_netfilter) still sees it; the forward stage delivers it
   }
 }

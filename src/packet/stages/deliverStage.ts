@@ -10,9 +10,8 @@ import { ARP_FAILED } from '../../../assembly/shared/drop.js';
 import { formatMac, macFromIp } from '../../../engine/net/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
-import { Verdict } from '../PacketMeta.js';
+import { Phase, Verdict } from '../PacketMeta.js';
 import { BRIDGE_AGEING_MS, type BridgeCounters } from './bridgeStage.js';
-import { TO_BRIDGE } from './forwardStage.js';
 
 function traceDeliver(ctx: ForwardingContext, i: number): void {
   const v = ctx.dp.vec, rec = ctx.rec!;
@@ -27,12 +26,12 @@ function traceDeliver(ctx: ForwardingContext, i: number): void {
   rec.step({ point: 'pod-eth0', dev: 'eth0', action: 'deliver', packet: formatPacket(v, i) });
 }
 
-/** Deliver packets routed out cni0 (phase TO_BRIDGE) to their pods. */
+/** Deliver packets routed out cni0 (Phase.TO_BRIDGE) to their pods. */
 export function deliverStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
   let any = 0;
   for (let i = 0; i < n; i++) {
-    if (v.drop[i] !== 0 || m.phase[i] !== TO_BRIDGE) { v.table[i] = 0; continue; }
+    if (v.drop[i] !== 0 || m.phase[i] !== Phase.TO_BRIDGE) { v.table[i] = 0; continue; }
     const node = m.loc[i]!;
     const br = ctx.nodes[node]!.bridge!;
     const mac = macFromIp(v.dstIp[i]!);

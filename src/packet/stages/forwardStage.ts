@@ -13,11 +13,10 @@ import type { NodeRoute } from '../../network/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { CLOUD, Phase, Verdict } from '../PacketMeta.js';
+import { bridgeDeliver } from './bridgeStage.js';
 
 /** flannel's VXLAN network: VNI 1, the Linux VXLAN port 8472, 50 bytes of outer headers. */
 export const VXLAN = { vni: 1, port: 8472, overhead: 50 } as const;
-/** Phase of a packet the route sent out the node's bridge (the deliver stage takes it). */
-export const TO_BRIDGE = 7;
 
 /** Counters of the forward stage. */
 export interface ForwardCounters { local: number; toBridge: number; toPod: number; toNode: number; toCloud: number }
@@ -55,6 +54,7 @@ function toNode(ctx: ForwardingContext, i: number, r: NodeRoute, to: number, c: 
   if (ctx.rec) traceLeave(ctx, i, r, to);
   m.ttl[i] = m.ttl[i]! - 1;
   m.loc[i] = to; m.phase[i] = Phase.FROM_NODE; m.visit(i, to);
+  m.masq[i] = 0; // the skb mark (0x4000) does not cross the wire
   c.toNode++;
 }
 
@@ -73,6 +73,7 @@ function toPod(ctx: ForwardingContext, i: number, r: NodeRoute, c: ForwardCounte
 function forwardOne(ctx: ForwardingContext, i: number, c: ForwardCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
   const node = m.loc[i]!;
+  if (m.phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); return; }
   const dst = v.dstIp[i]!;
   const owner = ctx.localIps.get(dst);
   if (owner === node) {
@@ -82,7 +83,7 @@ function forwardOne(ctx: ForwardingContext, i: number, c: ForwardCounters): void
   const r = ctx.routes.route(m.route[i]!);
   if (!r || r.kind === 'blackhole') { ctx.rec?.step({ point: 'route', action: 'drop', detail: r ? 'blackhole route: Calico block owned here, but no such pod' : 'no route' }); ctx.drop(i, NO_ROUTE); return; }
   switch (r.kind) {
-    case 'bridge': m.phase[i] = TO_BRIDGE; c.toBridge++; return;
+    case 'bridge': m.phase[i] = Phase.TO_BRIDGE; c.toBridge++; return;
     case 'cali': toPod(ctx, i, r, c); return;
     case 'vxlan': case 'host-gw': case 'bgp': toNode(ctx, i, r, r.node!, c); return;
     case 'node-subnet':

@@ -8,6 +8,7 @@
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatRoute, nodeTable } from '../../network/index.js';
 import { formatPacket } from '../formatPacket.js';
+import { Phase } from '../PacketMeta.js';
 
 /** Counters of the route stage. */
 export interface RouteCounters { lookups: number; misses: number }
@@ -29,7 +30,7 @@ export function routeStage(ctx: ForwardingContext, n: number, c: RouteCounters):
     c.lookups++;
     if (vv.result[i] === 0) c.misses++;
   }
-  if (ctx.rec && vv.drop[0] === 0) {
+  if (ctx.rec && vv.drop[0] === 0 && m.phase[0] !== Phase.BRIDGED) {
     const node = m.loc[0]!;
     const local = ctx.localIps.get(vv.dstIp[0]!) === node;
     const r = ctx.routes.route(m.route[0]!);

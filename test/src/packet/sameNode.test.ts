@@ -36,7 +36,7 @@ describe('pod to pod on one node', () => {
     expect(t.disposition).toBe('DELIVERED');
     expect(t.deliveredTo).toBe(`pod default/${peer.name}`);
     const steps = t.hops.flatMap((h) => h.steps.map((s) => `${s.point}:${s.action}`));
-    expect(steps).toEqual(['pod-eth0:route', 'arp:resolve', 'pod-eth0:transmit', 'veth:forward', 'bridge:flood', 'veth:forward', 'pod-eth0:deliver']);
+    expect(steps).toEqual(['pod-eth0:route', 'arp:resolve', 'pod-eth0:transmit', 'veth:forward', 'bridge:flood', 'conntrack:new', 'veth:forward', 'pod-eth0:deliver']);
     const bridge = t.hops.flatMap((h) => h.steps).filter((s) => s.point === 'bridge');
     expect(bridge[0]!.detail).toMatch(/^learned 0a:58:0a:f4:/);
     const peerNet = new ClusterNetwork(c.state).pod('default', peer.name)!;
