@@ -1,4 +1,5 @@
-import { Encoder, decode } from '@msgpack/msgpack';
+import { MsgpackError, MsgpackReader } from './MsgpackReader.js';
+import { MsgpackWriter } from './MsgpackWriter.js';
 import type { EventSchema } from './EventSchema.js';
 
 /** A decoded event as the rest of podnet sees it. */
@@ -27,11 +28,15 @@ export class DecodeFailure extends Error {}
 
 /**
  * Encodes event data to msgpack positional arrays and back, with schema versions and
- * upcasting. `undefined` and `null` are not distinguished: both mean "absent". One Encoder is reused for every event (no per-event allocation of one).
+ * upcasting. `undefined` and `null` are not distinguished: both mean "absent". One
+ * writer and one reader are reused for every event: payloads are views into the
+ * writer's arena, and decoding reads straight out of a stored chunk (see
+ * MsgpackWriter and MsgpackReader for why not @msgpack/msgpack).
  */
 export class EventCodec {
   private readonly schemas = new Map<string, EventSchema>();
-  private readonly encoder = new Encoder({ ignoreUndefined: true });
+  private readonly writer = new MsgpackWriter();
+  private readonly reader = new MsgpackReader();
 
   /** Register event schemas; registering a type twice is a programming error. */
   register(...schemas: EventSchema[]): this {
@@ -51,35 +56,52 @@ export class EventCodec {
   encode(time: number, type: string, stream: string, data: Record<string, unknown>): EncodedEvent {
     const s = this.schemas.get(type);
     if (!s) throw new Error(`event type ${type} is not registered`);
-    const row = new Array<unknown>(s.fields.length);
-    for (let i = 0; i < s.fields.length; i++) row[i] = data[s.fields[i]!];
-    // Encoder.encode copies out of its reused buffer, so the payload is ours to keep.
-    return { time, type, version: s.version, stream, payload: this.encoder.encode(row) };
+    const w = this.writer;
+    const fields = s.fields;
+    w.begin();
+    w.arrayHeader(fields.length);
+    for (let i = 0; i < fields.length; i++) w.value(data[fields[i]!]);
+    // A view into the writer's arena: later encodes never overwrite it.
+    return { time, type, version: s.version, stream, payload: w.end() };
   }
 
   /** Decode a stored payload, upcasting older versions. Throws DecodeFailure. */
   decode(type: string, version: number, payload: Uint8Array): Record<string, unknown> {
+    return this.decodeRange(type, version, payload, 0, payload.length);
+  }
+
+  /** Decode the payload at `buf[start..end)` (inside a stored chunk). Throws DecodeFailure. */
+  decodeRange(type: string, version: number, buf: Uint8Array, start: number, end: number): Record<string, unknown> {
     const s = this.schemas.get(type);
     if (!s) throw new DecodeFailure(`unknown event type '${type}' (written by a newer podnet?)`);
     if (version > s.version) throw new DecodeFailure(`${type} has schema version ${version}, newer than this podnet's ${s.version}; upgrade podnet`);
-    let raw: unknown;
-    try {
-      raw = decode(payload);
-    } catch (e) {
-      throw new DecodeFailure(`${type} payload does not decode as msgpack (${(e as Error).message})`);
-    }
     const fields = version === s.version ? s.fields : s.oldFields?.[version] ?? s.fields;
-    if (!Array.isArray(raw) || raw.length !== fields.length) {
-      throw new DecodeFailure(`${type} v${version} payload should be an array of ${fields.length} fields`);
-    }
-    let data: Record<string, unknown> = {};
-    // Absent optional fields are stored as nil; leave them absent, as they were written.
-    for (let i = 0; i < fields.length; i++) if (raw[i] !== null) data[fields[i]!] = raw[i];
+    let data = this.readFields(type, version, fields, buf, start, end);
     for (let v = version; v < s.version; v++) {
       const up = s.upcasters?.[v];
       if (!up) throw new DecodeFailure(`${type}: no upcaster from schema version ${v}`);
       data = up(data);
     }
+    return data;
+  }
+
+  private readFields(type: string, version: number, fields: readonly string[], buf: Uint8Array, start: number, end: number): Record<string, unknown> {
+    const r = this.reader;
+    r.reset(buf, start, end);
+    const data: Record<string, unknown> = {};
+    try {
+      const n = r.arrayLength();
+      if (n !== fields.length) throw new DecodeFailure(`${type} v${version} payload should be an array of ${fields.length} fields, found ${n}`);
+      // Absent optional fields are stored as nil; leave them absent, as they were written.
+      for (let i = 0; i < n; i++) {
+        const v = r.value();
+        if (v !== null) data[fields[i]!] = v;
+      }
+    } catch (e) {
+      if (e instanceof MsgpackError) throw new DecodeFailure(`${type} payload does not decode as msgpack (${e.message})`);
+      throw e;
+    }
+    if (r.pos !== end) throw new DecodeFailure(`${type} payload has ${end - r.pos} bytes after its last field`);
     return data;
   }
 }

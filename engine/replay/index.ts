@@ -1,3 +1,4 @@
 export type { Projection } from './Projection.js';
-export { Replayer, decodeEvent, type LogPoint, type StateAt } from './Replayer.js';
+export { Replayer, decodeEvent, DEFAULT_SNAPSHOT_EVERY, type LogPoint, type StateAt, type ReplayerOptions } from './Replayer.js';
+export { encodeSnapshot, decodeSnapshot } from './SnapshotCodec.js';
 export { canonicalJson, digestOf } from './digest.js';

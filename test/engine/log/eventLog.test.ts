@@ -112,16 +112,14 @@ describe('Replayer', () => {
   });
 
   it('stops at a payload that does not decode, naming its sequence number', () => {
-    const path = join(dir, 'corrupt.db');
-    const log = EventLog.open(path);
+    const log = fresh();
     const c = codec();
-    log.append(Array.from({ length: 5 }, (_, i) => c.encode(i, 'Added', `k/${i}`, { key: `k${i}`, value: i })));
-    const db = new Database(path);
-    db.prepare("UPDATE events SET payload = x'c1' WHERE seq = 3").run();
-    db.close();
+    const events = Array.from({ length: 5 }, (_, i) => c.encode(i, 'Added', `k/${i}`, { key: `k${i}`, value: i }));
+    events[2] = { ...events[2]!, payload: new Uint8Array([0xc1]) };
+    log.append(events);
     const r = new Replayer(log, c, kv);
     expect(() => r.stateAt()).toThrow(CorruptLogError);
-    expect(() => r.stateAt()).toThrow(/sequence 3/);
+    expect(() => r.stateAt()).toThrow(/sequence 3: Added payload does not decode/);
     expect(r.stateAt({ seq: 2 }).state.size).toBe(2);
     log.close();
   });
@@ -130,16 +128,16 @@ describe('Replayer', () => {
     const path = join(dir, 'gap.db');
     const log = EventLog.open(path);
     const c = codec();
-    log.append(Array.from({ length: 5 }, (_, i) => c.encode(i, 'Added', `k/${i}`, { key: `k${i}`, value: i })));
-    const db = new Database(path);
-    db.prepare("UPDATE events SET type = 'Exploded' WHERE seq = 2").run();
-    db.prepare('DELETE FROM events WHERE seq = 4').run();
-    db.close();
+    const added = (i: number) => c.encode(i, 'Added', `k/${i}`, { key: `k${i}`, value: i });
+    log.append([added(0), { ...added(1), type: 'Exploded' }]);
     expect(() => new Replayer(log, c, kv).stateAt()).toThrow(/sequence 2: unknown event type 'Exploded'/);
-    const db2 = new Database(path);
-    db2.prepare("UPDATE events SET type = 'Added' WHERE seq = 2").run();
-    db2.close();
-    expect(() => new Replayer(log, c, kv).stateAt()).toThrow(/sequence 4: missing: sequence gap/);
+    const gap = EventLog.open(join(dir, 'gap2.db'));
+    for (let i = 0; i < 5; i++) gap.append([added(i)]);
+    const db = new Database(gap.path);
+    db.prepare('DELETE FROM chunks WHERE first_seq = 4').run();
+    db.close();
+    expect(() => new Replayer(gap, c, kv).stateAt({ seq: 5 })).toThrow(/sequence 4: missing: sequence gap/);
     log.close();
+    gap.close();
   });
 });
