@@ -1,0 +1,68 @@
+// `lab up` builds the plan in namespaces and starts a probe listener in every pod;
+// `lab down` removes every namespace with the podnet prefix (and so every device and
+// process in them), whatever state a failed or interrupted run left.
+import { fileURLToPath } from 'node:url';
+import type { ClusterState } from '../cluster/index.js';
+import type { ClusterNetwork, NodeNet } from '../network/index.js';
+import { checkLabHost, run, startDetached, tryRun } from './LabHost.js';
+import { LAB_PREFIX } from './labNames.js';
+import { planLab } from './labPlan.js';
+import { clearLabState, saveLabState, type LabState } from './labState.js';
+
+const AGENT = fileURLToPath(new URL('./probeAgent.js', import.meta.url));
+
+/** Namespaces on this machine that the lab made. */
+export function labNamespaces(): string[] {
+  const out = tryRun(['ip', 'netns', 'list']) ?? '';
+  return out.split('\n').map((l) => l.split(' ')[0]!).filter((n) => n.startsWith(LAB_PREFIX));
+}
+
+/** Remove everything the lab made; returns how many namespaces went. Safe to run twice. */
+export function labDown(): number {
+  const all = labNamespaces();
+  for (const ns of all) {
+    const pids = (tryRun(['ip', 'netns', 'pids', ns]) ?? '').split('\n').filter(Boolean);
+    for (const pid of pids) { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* already gone */ } }
+  }
+  for (const ns of all) tryRun(['ip', 'netns', 'del', ns]);
+  clearLabState();
+  return all.length;
+}
+
+export interface LabUpOptions {
+  db: string;
+  /** kube-proxy's nat table for a node, as iptables-save prints it. */
+  iptablesNat?: (net: ClusterNetwork, nn: NodeNet) => string;
+}
+
+/** Build the cluster's network as it was in `state`. Cleans up after itself if any step fails or on Ctrl-C. */
+export function labUp(state: ClusterState, o: LabUpOptions): LabState {
+  checkLabHost();
+  const plan = planLab(state, o.iptablesNat);
+  if (labNamespaces().length) labDown();
+  const onSignal = () => { labDown(); process.exit(130); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    for (const ns of plan.namespaces) run({ argv: ['ip', 'netns', 'add', ns] });
+    for (const c of plan.commands) run(c);
+    for (const p of plan.pods) {
+      startDetached(['ip', 'netns', 'exec', p.ns, process.execPath, AGENT, 'listen', p.key, ...p.ports.map((x) => `${x.proto}:${x.port}`)]);
+    }
+    startDetached(['ip', 'netns', 'exec', 'pn-inet', process.execPath, AGENT, 'listen', 'internet', 'tcp:80', 'tcp:443', 'udp:53']);
+    const s: LabState = { db: o.db, at: { seq: state.seq, time: state.time }, namespaces: plan.namespaces, pods: plan.pods, nodes: plan.nodes };
+    saveLabState(s);
+    return s;
+  } catch (e) {
+    labDown();
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/** Path of the probe agent script (for lab check's clients). */
+export function probeAgentPath(): string {
+  return AGENT;
+}
