@@ -5,6 +5,7 @@ import { registerBench } from './bench.js';
 import { registerDemo } from './demo.js';
 import { registerDescribe } from './describe.js';
 import { registerGet } from './get.js';
+import { registerLab } from './lab.js';
 import { registerReplay } from './replay.js';
 import { registerTrace } from './trace.js';
 
@@ -15,4 +16,5 @@ export const VERBS: RegisterVerb[] = [
   registerDescribe,
   registerTrace,
   registerBench,
+  registerLab,
 ];
