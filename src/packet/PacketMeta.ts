@@ -55,6 +55,11 @@ export class PacketMeta {
   /** LPM route id at the current node. */
   readonly route = new Uint32Array(VEC_MAX);
   readonly ttl = new Uint8Array(VEC_MAX);
+  /** The packet as its sender wrote it (flow records). */
+  readonly origSrc = new Uint32Array(VEC_MAX);
+  readonly origDst = new Uint32Array(VEC_MAX);
+  readonly origSport = new Uint32Array(VEC_MAX);
+  readonly origDport = new Uint32Array(VEC_MAX);
   readonly path = new Int32Array(VEC_MAX * MAX_PATH);
   readonly pathLen = new Uint8Array(VEC_MAX);
 

@@ -27,7 +27,9 @@ export function placePacket(ctx: ForwardingContext, i: number, src: PacketSource
   v.srcIp[i] = src.ip; v.dstIp[i] = dstIp; v.srcPort[i] = sport; v.dstPort[i] = proto === 1 ? sport : dport;
   v.proto[i] = proto; v.l4Flags[i] = l4Flags; v.drop[i] = 0; v.flags[i] = 0; v.result[i] = 0;
   v.dnatIp[i] = 0; v.dnatPort[i] = 0; v.snatIp[i] = 0;
-  ctx.meta.reset(i, src.loc, src.phase, src.inPort);
+  const m = ctx.meta;
+  m.reset(i, src.loc, src.phase, src.inPort);
+  m.origSrc[i] = src.ip; m.origDst[i] = dstIp; m.origSport[i] = sport; m.origDport[i] = v.dstPort[i]!;
 }
 
 /** Where packet i ended up. */
