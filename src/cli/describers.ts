@@ -4,7 +4,7 @@
 import { type ClusterState, type Container, type Node, type Pod, type Service, type Workload, nsKey, workloadKey, type WorkloadKind } from '../cluster/index.js';
 import { formatSelector } from '../control/index.js';
 import { type DescribeLine, mapLines } from './formatDescribe.js';
-import { age, backendText, podStatus } from './resources.js';
+import { age, backendText, ingressAddress, podStatus } from './resources.js';
 import { formatTable } from './table.js';
 
 /** Builds the lines for one object, or undefined when it does not exist. */
@@ -102,7 +102,7 @@ function describeIngress(s: ClusterState, ns: string, name: string): DescribeLin
   if (!ing) return undefined;
   const rows = ing.rules.flatMap((r) => r.paths.map((p, i) => [i === 0 ? (r.host ?? '*') : '', p.path, backendText(p)]));
   return [
-    [0, 'Name:', ing.name], [0, 'Labels:', '<none>'], [0, 'Namespace:', ing.namespace], [0, 'Address:', ''],
+    [0, 'Name:', ing.name], [0, 'Labels:', '<none>'], [0, 'Namespace:', ing.namespace], [0, 'Address:', ingressAddress(s) ?? ''],
     [0, 'Ingress Class:', ing.className ?? '<none>'], [0, 'Default backend:', ing.defaultBackend ? backendText(ing.defaultBackend) : '<default>'],
     [0, 'Rules:'], ...table(1, ['Host', 'Path', 'Backends'], rows), [0, 'Annotations:', '<none>'],
   ];

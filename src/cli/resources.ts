@@ -182,7 +182,15 @@ function workloadKind(kind: WorkloadKind, plural: string, names: string[]): Reso
 export const backendText = (b: { service: string; port: number | string }) => `${b.service}:${b.port}`;
 const backendObject = (b: { service: string; port: number | string }) => ({ service: { name: b.service, port: typeof b.port === 'number' ? { number: b.port } : { name: b.port } } });
 
-function ingressObject(ing: Ingress): Record<string, unknown> {
+/**
+ * The address an Ingress is published on: the LoadBalancer IP of the ingress-nginx
+ * controller's Service, which the controller writes into each Ingress's status.
+ */
+export function ingressAddress(s: ClusterState): string | undefined {
+  return s.services.get('ingress-nginx/ingress-nginx-controller')?.loadBalancerIP;
+}
+
+function ingressObject(ing: Ingress, address: string | undefined): Record<string, unknown> {
   return {
     apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: ing.name, namespace: ing.namespace, creationTimestamp: ts(ing.createdAt) },
     spec: {
@@ -190,8 +198,7 @@ function ingressObject(ing: Ingress): Record<string, unknown> {
       ...(ing.defaultBackend ? { defaultBackend: backendObject(ing.defaultBackend) } : {}),
       rules: ing.rules.map((r) => ({ ...(r.host ? { host: r.host } : {}), http: { paths: r.paths.map((p) => ({ path: p.path, pathType: p.pathType, backend: backendObject(p) })) } })),
     },
-    // podnet models no ingress controller that would publish an address
-    status: { loadBalancer: {} },
+    status: { loadBalancer: address ? { ingress: [{ ip: address }] } : {} },
   };
 }
 
@@ -200,8 +207,8 @@ const ingresses: ResourceKind = {
   headers: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'], wideHeaders: [],
   rows: (s) => [...s.ingresses.values()].map((ing) => ({
     namespace: ing.namespace, name: ing.name, labels: {},
-    cells: [ing.name, ing.className ?? '<none>', ing.rules.map((r) => r.host ?? '*').join(',') || '*', '', '80', age(s, ing.createdAt)],
-    wide: [], object: ingressObject(ing),
+    cells: [ing.name, ing.className ?? '<none>', ing.rules.map((r) => r.host ?? '*').join(',') || '*', ingressAddress(s) ?? '', '80', age(s, ing.createdAt)],
+    wide: [], object: ingressObject(ing, ingressAddress(s)),
   })),
 };
 

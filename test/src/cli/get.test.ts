@@ -21,17 +21,21 @@ describe('podnet get (spawned)', () => {
     expect(blocks[1]![1]).toMatch(/^endpoints\/web\s+(10\.244\.\d+\.\d+:80,?){3}\s+60s$/);
     expect(blocks[2]).toEqual([
       expect.stringMatching(/^NAME\s+CLASS\s+HOSTS\s+ADDRESS\s+PORTS\s+AGE$/),
-      expect.stringMatching(/^ingress\.networking\.k8s\.io\/web\s+nginx\s+shop\.example\.com\s+80\s+60s$/),
+      expect.stringMatching(/^ingress\.networking\.k8s\.io\/web\s+nginx\s+shop\.example\.com\s+203\.0\.113\.\d+\s+80\s+60s$/),
     ]);
   });
 
   it('namespaces and ingresses by their short names', () => {
-    expect(lines(get('ns').stdout)).toEqual([
-      expect.stringMatching(/^NAME\s+STATUS\s+AGE$/), expect.stringMatching(/^default\s+Active/),
-      expect.stringMatching(/^kube-system\s+Active/), expect.stringMatching(/^shop\s+Active\s+60s$/),
-    ]);
-    const ing = get('ing', '-A');
-    expect(lines(ing.stdout)[1]).toMatch(/^shop\s+web\s+nginx\s+shop\.example\.com/);
+    const ns = lines(get('ns').stdout);
+    expect(ns[0]).toMatch(/^NAME\s+STATUS\s+AGE$/);
+    const names = ns.slice(1).map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual([...names].sort());
+    expect(names).toEqual(expect.arrayContaining(['default', 'kube-system', 'shop']));
+    expect(ns.find((l) => l.startsWith('shop '))).toMatch(/^shop\s+Active\s+60s$/);
+    // the address is the ingress controller's LoadBalancer IP
+    const lb = JSON.parse(get('svc', 'ingress-nginx-controller', '-n', 'ingress-nginx', '-o', 'json').stdout) as { status: { loadBalancer: { ingress: { ip: string }[] } } };
+    const address = lb.status.loadBalancer.ingress[0]!.ip;
+    expect(lines(get('ing', '-A').stdout)[1]).toMatch(new RegExp(`^shop\\s+web\\s+nginx\\s+shop\\.example\\.com\\s+${address.replaceAll('.', '\\.')}\\s+80\\s+60s$`));
     // nothing in default: kubectl's message, on stderr
     const none = get('ing');
     expect(none.stdout).toBe('');
@@ -56,6 +60,7 @@ describe('podnet get (spawned)', () => {
     expect(ing.apiVersion).toBe('networking.k8s.io/v1');
     expect(ing.kind).toBe('Ingress');
     expect(ing.metadata).toMatchObject({ name: 'web', namespace: 'shop' });
+    expect(ing.status.loadBalancer.ingress[0].ip).toMatch(/^203\.0\.113\.\d+$/);
     expect(ing.spec).toEqual({ ingressClassName: 'nginx', rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] });
     const list = JSON.parse(get('svc,pods', '-n', 'shop', '-o', 'json').stdout) as { kind: string; apiVersion: string; metadata: object; items: Record<string, any>[] };
     expect(list).toMatchObject({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' } });
