@@ -4,16 +4,24 @@ import type { RegisterVerb } from '../context.js';
 import { registerBench } from './bench.js';
 import { registerDemo } from './demo.js';
 import { registerDescribe } from './describe.js';
+import { registerDiff } from './diff.js';
 import { registerGet } from './get.js';
+import { registerHistory } from './history.js';
 import { registerLab } from './lab.js';
+import { registerLog } from './log.js';
 import { registerReplay } from './replay.js';
 import { registerTrace } from './trace.js';
+import { registerVerify } from './verify.js';
 
 export const VERBS: RegisterVerb[] = [
   registerDemo,
   registerReplay,
   registerGet,
   registerDescribe,
+  registerHistory,
+  registerDiff,
+  registerLog,
+  registerVerify,
   registerTrace,
   registerBench,
   registerLab,
