@@ -7,6 +7,7 @@ import type { BenchResult, BenchUnit } from './BenchResult.js';
 import { SuiteSkipped } from './SuiteSkipped.js';
 import { envelopeSuite } from './envelope.js';
 import { kernelsSuite } from './kernels.js';
+import { logSuite } from './log.js';
 
 /** How big a run is: full (the published figures), quick (under a minute), smoke (tiny: checks that a suite runs). */
 export interface SuiteOptions {
@@ -18,19 +19,24 @@ export interface SuiteOptions {
 /** A suite: measures and returns its rows. Throws SuiteSkipped when it cannot run here. */
 export type Suite = (opts: SuiteOptions) => Promise<BenchResult[]>;
 
-interface SuiteEntry { run: Suite; unit: BenchUnit }
+/** A suite and the unit its rows count when they do not say (by result name). */
+interface SuiteEntry { run: Suite; unit: (name: string) => BenchUnit }
 
 /**
- * Every suite, in run order. pipeline (bench/pipeline.ts) and log (bench/log.ts) join
- * here when they land; their names are already the stable ones.
+ * Every suite, in run order. pipeline (bench/pipeline.ts) joins here when it lands.
  */
 export const SUITES: Record<string, SuiteEntry> = {
   kernels: {
-    unit: 'packets',
+    unit: () => 'packets',
     run: (o) => kernelsSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { lpmPrefixes: 2000, nodes: 20, ctFlows: 500, vectors: 2, timeMs: 20 } } : {}) }),
   },
+  log: {
+    // a stateAt query is one op (open, fold, close), not an event
+    unit: (name) => (name === 'log-state-at' ? 'ops' : 'events'),
+    run: (o) => logSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { pods: 500, appendEvents: 1000, rounds: 1, queries: 2 } } : {}) }),
+  },
   envelope: {
-    unit: 'events',
+    unit: () => 'events',
     run: (o) => envelopeSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { nodes: 20, pods: 200, services: 20, runs: 1 } } : {}) }),
   },
 };
@@ -98,7 +104,7 @@ export async function runBench(o: RunBenchOptions): Promise<BenchReport> {
     o.onSuite?.(name, i, o.suites.length);
     try {
       const rows = await entry.run({ quick: o.quick, smoke: o.smoke });
-      report.results.push(...withRatios(rows.map((r) => ({ ...r, unit: r.unit ?? entry.unit }))));
+      report.results.push(...withRatios(rows.map((r) => ({ ...r, unit: r.unit ?? entry.unit(r.name) }))));
     } catch (e) {
       if (!(e instanceof SuiteSkipped)) throw e;
       report.skipped.push({ suite: name, reason: e.message });

@@ -49,10 +49,19 @@ describe('podnet bench (spawned, no TTY)', () => {
     expect(r.stdout).toContain('smoke run');
   });
 
+  it('log suite: append, replay and stateAt figures in events and queries', () => {
+    const r = podnet(['bench', '--suite', 'log', '--smoke', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.results.map((x) => [x.name, x.backend, x.unit])).toEqual([
+      ['log-append', '-', 'events'], ['log-replay', '-', 'events'], ['log-state-at', '-', 'ops'],
+    ]);
+  });
+
   it('rejects an unknown suite with one line', () => {
     const r = podnet(['bench', '--suite', 'kernels,gpu']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: --suite gpu: choose from kernels, envelope/);
+    expect(r.stderr).toMatch(/^error: --suite gpu: choose from kernels, log, envelope/);
   });
 });
