@@ -5,3 +5,4 @@ export { ServiceTable, chainHash, frontendKey, type ServicePortEntry, type Servi
 export { CloudNetwork, INTERNET_HOST, EXCLUDE_LB_LABEL } from './CloudNetwork.js';
 export { DnsRecords, KUBE_DNS, type DnsAnswer } from './dns.js';
 export { matchIngress, INGRESS_CONTROLLER_LABEL, type IngressMatch } from './IngressRules.js';
+export { iptablesSave, iptablesProbability } from './iptablesSave.js';

@@ -4,8 +4,8 @@
 // on the nodes. Nothing is stored: the log is the source of truth, and a replay is
 // deterministic (the random draws are hashes of the flow).
 import { createDatapath, type Backend, type Datapath } from '../../engine/datapath/index.js';
-import type { EventLog } from '../../engine/log/index.js';
-import { Replayer } from '../../engine/replay/index.js';
+import { EventLog } from '../../engine/log/index.js';
+import { Replayer, type LogPoint } from '../../engine/replay/index.js';
 import { clusterCodec, clusterProjection, initialClusterState, type ClusterState } from '../cluster/index.js';
 import { forwardTraffic, type FlowRecord, type TrafficSpec } from './BulkForwarder.js';
 import { ForwardingContext } from './ForwardingContext.js';
@@ -40,4 +40,16 @@ export function replayTraffic(log: EventLog, toSeq: number, backend: Backend = '
     }
   });
   return { flows, dp, ctx, state: end.state };
+}
+
+/** Replay the traffic of a log file up to a point (`--at`), read-only. */
+export function trafficAt(dbPath: string, at: LogPoint, backend: Backend = 'wasm'): TrafficReplay & { seq: number; time: number } {
+  const log = EventLog.open(dbPath, { readonly: true });
+  try {
+    const seq = new Replayer(log, clusterCodec(), clusterProjection).seqOf(at);
+    const r = replayTraffic(log, seq, backend);
+    return { ...r, seq, time: r.state.time };
+  } finally {
+    log.close();
+  }
 }

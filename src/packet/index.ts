@@ -8,4 +8,5 @@ export { PacketMeta, Phase, Verdict, CLOUD } from './PacketMeta.js';
 export { placePacket, outcomeOf, replySource, TCP, type PacketSource, type Outcome } from './placePacket.js';
 export { formatPacket, protoName } from './formatPacket.js';
 export { forwardTraffic, type TrafficSpec, type FlowRecord, type ForwardResult } from './BulkForwarder.js';
-export { replayTraffic, type TrafficReplay } from './flowLog.js';
+export { replayTraffic, trafficAt, type TrafficReplay } from './flowLog.js';
+export { routeDump, fdbDump, formatConntrack } from './nodeDumps.js';

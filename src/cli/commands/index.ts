@@ -11,6 +11,11 @@ import { registerLab } from './lab.js';
 import { registerLog } from './log.js';
 import { registerReplay } from './replay.js';
 import { registerTrace } from './trace.js';
+import { registerFlows } from './flows.js';
+import { registerRoutes } from './routes.js';
+import { registerFdb } from './fdb.js';
+import { registerConntrack } from './conntrack.js';
+import { registerIptables } from './iptables.js';
 import { registerVerify } from './verify.js';
 
 export const VERBS: RegisterVerb[] = [
@@ -23,6 +28,11 @@ export const VERBS: RegisterVerb[] = [
   registerLog,
   registerVerify,
   registerTrace,
+  registerFlows,
+  registerRoutes,
+  registerFdb,
+  registerConntrack,
+  registerIptables,
   registerBench,
   registerLab,
 ];

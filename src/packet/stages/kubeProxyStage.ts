@@ -16,7 +16,7 @@
 // global RNG, so a trace and the bulk forwarder choose the same endpoint for a flow.
 import { NO_ENDPOINTS, NO_ROUTE } from '../../../assembly/shared/drop.js';
 import { cidrContains, formatIp } from '../../../engine/net/index.js';
-import type { FrontendKind, ServiceEndpoint, ServicePortEntry } from '../../network/index.js';
+import { iptablesProbability, type FrontendKind, type ServiceEndpoint, type ServicePortEntry } from '../../network/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 
@@ -58,7 +58,7 @@ function choose(ctx: ForwardingContext, i: number, e: ServicePortEntry, eps: Ser
   } else {
     pick = eps.length - 1;
     for (let r = 0; r < eps.length - 1; r++) if (draw(v, i, r) < 1 / (eps.length - r)) { pick = r; break; }
-    const p = pick < eps.length - 1 ? `-m statistic --mode random --probability ${(1 / (eps.length - pick)).toFixed(11)} ` : '';
+    const p = pick < eps.length - 1 ? `-m statistic --mode random --probability ${iptablesProbability(1 / (eps.length - pick))} ` : '';
     rule = `${e.chain} rule ${pick + 1}/${eps.length}: ${p}-j ${eps[pick]!.chain}`;
   }
   if (e.affinity) ctx.remember(e.id, v.srcIp[i]!, all.indexOf(eps[pick]!));
