@@ -1,23 +1,33 @@
-// IPv4 longest prefix match: a multibit trie in the style of VPP's ip4 mtrie.
+// IPv4 longest prefix match: multibit tries in the style of VPP's ip4 mtrie and DPDK's
+// DIR-24-8, plus inline route lists for the many tiny per-node tables.
 //
-// Design trade-off: flat plies with leaf pushing, so a lookup is one load per ply and
-// never backtracks. A "wide" table starts with a 16-bit root ply (512 KiB, strides
-// 16-8-8, at most three loads, DIR-24-8-like speed) for the large internet-sized table
-// and the cluster-wide base. A "narrow" table starts with an 8-bit root (2 KiB,
-// strides 8-8-8-8) so thousands of per-node tables stay small. A derived table is a
-// narrow overlay on a base table: a lookup walks both and keeps the longer match (the
-// overlay wins a tie), so a route added to the base is seen by every node at once and
-// a node only pays for the routes where it differs.
+// Design trade-off: a lookup should cost about one cache miss, whatever the table.
+// - DIR-24-8 (DPDK rte_lpm): a 2^24-slot root (128 MiB of u64 leaves) and 8-bit plies
+//   below it, so any prefix up to /24 is one load. Only the internet-sized table pays
+//   for it: the control plane switches a wide table to it past LPM_DIR24_ROUTES.
+// - 16-8-8 "wide" (VPP's ip4 mtrie with a 16-bit first ply, 512 KiB): a shared base or
+//   a mid-sized table, whose root stays in L2.
+// - 8-8-8-8 "narrow" (2 KiB root): a small table that outgrew its inline list.
+// - Inline: up to LPM_INLINE_MAX routes sorted longest first inside the table's
+//   128-byte descriptor, no trie at all. A per-node overlay usually holds a handful of
+//   routes, so its lookup is one descriptor (cache-resident: 5,000 x 128 B) plus a walk
+//   of the shared base, which every node's lookups keep hot.
+// Every trie uses leaf pushing, so a lookup never backtracks. A derived table is an
+// overlay on a base table (named by id, so the base may change layout): a lookup
+// resolves both and keeps the longer match (the overlay wins a tie), so a route added
+// to the base is seen by every node at once and a node only pays for its own routes.
 //
 // Leaf (u64): 0 = empty; low bit 1 = terminal, bits 1..6 = prefix length, high word =
 // the route value the caller assigned; otherwise the low word is the address of the
 // next ply. Each terminal records its prefix length so an insert knows which slots a
-// longer prefix already owns (VPP's dst_address_bits_of_leaves).
+// longer prefix already owns (VPP's dst_address_bits_of_leaves), and so two terminals
+// compare by their low words alone.
 //
-// The route list itself (for dumps and for finding the cover of a deleted prefix) is
-// kept by the control plane in TypeScript (engine/datapath/LpmRouteStore.ts); this
-// file holds only what a lookup needs.
+// The route list itself (for dumps, covers of deleted prefixes, and the choice of
+// layout) is kept by the control plane in TypeScript (engine/datapath/LpmRouteStore.ts);
+// this file holds only what a lookup needs.
 import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, LPM_MISS, LPM_MAX_TABLES } from './shared/vector';
+import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES } from './shared/lpm';
 import { get, set } from './vector';
 
 // @ts-ignore: decorator
@@ -25,15 +35,42 @@ import { get, set } from './vector';
 // @ts-ignore: decorator
 @inline const PLY_BYTES: usize = 2048; // 256 slots * 8
 // @ts-ignore: decorator
+@inline const WIDE_BYTES: usize = PLY_BYTES << 8; // 2^16 slots
+// @ts-ignore: decorator
+@inline const DIR24_BYTES: usize = PLY_BYTES << 16; // 2^24 slots, 128 MiB
+// @ts-ignore: decorator
 @inline const NO_COVER: u32 = 0xffffffff;
 
-// Table descriptors, 16 bytes each: root ply address, root bits (8 or 16),
-// base root address (0 when not derived), base root bits.
+// Descriptor of table t at desc + t * LPM_DESC_BYTES. Table 0 never exists, so its
+// all-zero descriptor doubles as "no table" and "no base" and a lookup needs no branch
+// for either. Header and values share the first cache line, prefixes and masks the
+// second: the scan reads the second, a hit one value from the first.
+// @ts-ignore: decorator
+@inline const D_ROOT: usize = 0; // trie root address, 0 when inline
+// @ts-ignore: decorator
+@inline const D_BITS: usize = 4; // root bits: LPM_ROOT_*
+// @ts-ignore: decorator
+@inline const D_BASE: usize = 8; // base table id, 0 when not derived
+// @ts-ignore: decorator
+@inline const D_COUNT: usize = 12; // inline routes
+// @ts-ignore: decorator
+@inline const D_VALUE: usize = 16; // u32[8] route values
+// @ts-ignore: decorator
+@inline const D_PREFIX: usize = 64; // u32[8] prefixes, longest first
+// @ts-ignore: decorator
+@inline const D_MASK: usize = 96; // u32[8] masks; popcnt gives the length
+// @ts-ignore: decorator
+@inline const DESC_SHIFT: usize = 7; // log2(LPM_DESC_BYTES)
+
+/** Descriptors of every table id (8 MiB), allocated at first use; see descriptors(). */
 let desc: usize = 0;
 let freePlies: usize = 0; // free list of 8-bit plies, linked through their first word
 let freeWide: usize = 0; // free list of 16-bit roots
+let freeDir24: usize = 0; // free list of 24-bit roots
 let plyCount: u32 = 0;
 let wideCount: u32 = 0;
+let dir24Count: u32 = 0;
+let tableCount: u32 = 0;
 
 // @ts-ignore: decorator
 @inline function isPly(leaf: u64): bool {
@@ -51,13 +88,28 @@ let wideCount: u32 = 0;
   return (<u64>value << 32) | <u64>((len << 1) | 1);
 }
 
+/** The descriptor array, zeroed once; every entry point calls this before descOf. */
 function descriptors(): usize {
   if (desc == 0) {
-    desc = heap.alloc(<usize>LPM_MAX_TABLES * 16);
-    memory.fill(desc, 0, <usize>LPM_MAX_TABLES * 16);
+    const bytes = <usize>LPM_MAX_TABLES * LPM_DESC_BYTES;
+    desc = (heap.alloc(bytes + 64) + 63) & ~<usize>63; // cache-line aligned: a descriptor is two whole lines
+    memory.fill(desc, 0, bytes);
   }
   return desc;
 }
+
+// @ts-ignore: decorator
+@inline function descOf(t: u32): usize {
+  return desc + (<usize>t << DESC_SHIFT);
+}
+
+/** Network mask of a prefix length; a u64 shift so /0 and /32 need no special case. */
+// @ts-ignore: decorator
+@inline function maskOf(len: u32): u32 {
+  return <u32>(<u64>0xffffffff00000000 >> <u64>len);
+}
+// @ts-ignore: decorator
+@inline const D_LIVE: usize = 48; // 1 while the table exists (an inline table has no root)
 
 function allocPly(fill: u64): usize {
   let p = freePlies;
@@ -74,28 +126,36 @@ function freePly(p: usize): void {
   plyCount--;
 }
 
-/** Create table `t` with an empty root of `rootBits` (8 or 16); `base` > 0 makes it an overlay on that table. */
+/** A zeroed root of 2^16 or 2^24 slots, from its free list or the heap. */
+function allocRoot(bits: u32): usize {
+  const bytes = bits == LPM_ROOT_DIR24 ? DIR24_BYTES : WIDE_BYTES;
+  let root = bits == LPM_ROOT_DIR24 ? freeDir24 : freeWide;
+  if (root != 0) {
+    if (bits == LPM_ROOT_DIR24) freeDir24 = load<usize>(root); else freeWide = load<usize>(root);
+  } else {
+    root = heap.alloc(bytes);
+  }
+  memory.fill(root, 0, bytes);
+  if (bits == LPM_ROOT_DIR24) dir24Count++; else wideCount++;
+  return root;
+}
+
+/**
+ * Create table `t` with an empty root of `rootBits` (LPM_ROOT_*: 0 inline, 8, 16 or 24);
+ * `base` > 0 makes it an overlay on that table. The control plane picks the layout.
+ */
 export function lpmTableInit(t: u32, rootBits: u32, base: u32): void {
-  const d = descriptors() + (<usize>t << 4);
-  let root: usize;
-  if (rootBits == 16) {
-    root = freeWide;
-    if (root != 0) freeWide = load<usize>(root);
-    else root = heap.alloc(PLY_BYTES << 8);
-    memory.fill(root, 0, PLY_BYTES << 8);
-    wideCount++;
-  } else {
-    root = allocPly(0);
-  }
-  store<u32>(d, <u32>root);
-  store<u32>(d, rootBits, 4);
-  if (base != 0) {
-    const b = desc + (<usize>base << 4);
-    store<u32>(d, load<u32>(b), 8);
-    store<u32>(d, load<u32>(b, 4), 12);
-  } else {
-    store<u64>(d, 0, 8);
-  }
+  descriptors();
+  const d = descOf(t);
+  let root: usize = 0;
+  if (rootBits == LPM_ROOT_WIDE || rootBits == LPM_ROOT_DIR24) root = allocRoot(rootBits);
+  else if (rootBits != LPM_ROOT_INLINE) root = allocPly(0);
+  memory.fill(d, 0, LPM_DESC_BYTES);
+  store<u32>(d, <u32>root, D_ROOT);
+  store<u32>(d, rootBits, D_BITS);
+  store<u32>(d, base, D_BASE);
+  store<u32>(d, 1, D_LIVE);
+  tableCount++;
 }
 
 function freeChildren(p: usize, slots: u32): void {
@@ -111,16 +171,64 @@ function freeChildren(p: usize, slots: u32): void {
 
 /** Free every ply of table `t` and forget it. */
 export function lpmTableFree(t: u32): void {
-  const d = descriptors() + (<usize>t << 4);
-  const root = <usize>load<u32>(d);
-  if (root == 0) return;
-  const bits = load<u32>(d, 4);
-  freeChildren(root, 1 << bits);
-  if (bits == 16) { store<usize>(root, freeWide); freeWide = root; wideCount--; } else freePly(root);
-  store<u64>(d, 0);
-  store<u64>(d, 0, 8);
+  descriptors();
+  const d = descOf(t);
+  if (load<u32>(d, D_LIVE) == 0) return;
+  const root = <usize>load<u32>(d, D_ROOT);
+  const bits = load<u32>(d, D_BITS);
+  if (root != 0) {
+    freeChildren(root, 1 << bits);
+    if (bits == LPM_ROOT_DIR24) { store<usize>(root, freeDir24); freeDir24 = root; dir24Count--; }
+    else if (bits == LPM_ROOT_WIDE) { store<usize>(root, freeWide); freeWide = root; wideCount--; }
+    else freePly(root);
+  }
+  memory.fill(d, 0, LPM_DESC_BYTES);
+  tableCount--;
 }
 
+/** Add or replace a route of an inline table, keeping the list longest first (masks compare as lengths do). */
+function inlineInsert(d: usize, prefix: u32, len: u32, value: u32): void {
+  const n = load<u32>(d, D_COUNT);
+  const mask = maskOf(len);
+  for (let j: u32 = 0; j < n; j++) {
+    const o = d + (<usize>j << 2);
+    if (load<u32>(o, D_PREFIX) == prefix && load<u32>(o, D_MASK) == mask) { store<u32>(o, value, D_VALUE); return; }
+  }
+  if (n >= <u32>LPM_INLINE_MAX) return; // unreachable: the control plane spills the table first
+  let j = n;
+  for (; j > 0; j--) {
+    const o = d + (<usize>(j - 1) << 2);
+    if (load<u32>(o, D_MASK) >= mask) break;
+    store<u32>(o, load<u32>(o, D_PREFIX), D_PREFIX + 4);
+    store<u32>(o, load<u32>(o, D_MASK), D_MASK + 4);
+    store<u32>(o, load<u32>(o, D_VALUE), D_VALUE + 4);
+  }
+  const o = d + (<usize>j << 2);
+  store<u32>(o, prefix, D_PREFIX);
+  store<u32>(o, mask, D_MASK);
+  store<u32>(o, value, D_VALUE);
+  store<u32>(d, n + 1, D_COUNT);
+}
+
+/** Remove a route of an inline table; the list holds every route, so no cover is needed. */
+function inlineRemove(d: usize, prefix: u32, len: u32): void {
+  const n = load<u32>(d, D_COUNT);
+  const mask = maskOf(len);
+  let j: u32 = 0;
+  while (j < n && !(load<u32>(d + (<usize>j << 2), D_PREFIX) == prefix && load<u32>(d + (<usize>j << 2), D_MASK) == mask)) j++;
+  if (j == n) return;
+  for (; j + 1 < n; j++) {
+    const o = d + (<usize>j << 2);
+    store<u32>(o, load<u32>(o, D_PREFIX + 4), D_PREFIX);
+    store<u32>(o, load<u32>(o, D_MASK + 4), D_MASK);
+    store<u32>(o, load<u32>(o, D_VALUE + 4), D_VALUE);
+  }
+  const o = d + (<usize>(n - 1) << 2);
+  store<u32>(o, 0, D_PREFIX);
+  store<u32>(o, 0, D_MASK);
+  store<u32>(o, 0, D_VALUE);
+  store<u32>(d, n - 1, D_COUNT);
+}
 /** Write `leaf` (a prefix of length len) into slots first..first+count-1, pushing it into child plies, never over a longer prefix. */
 function setRange(p: usize, first: u32, count: u32, len: u32, leaf: u64): void {
   for (let s = first, end = first + count; s < end; s++) {
@@ -134,9 +242,11 @@ function setRange(p: usize, first: u32, count: u32, len: u32, leaf: u64): void {
 
 /** Add or replace prefix/len -> value in table `t` (prefix already masked to len). */
 export function lpmInsert(t: u32, prefix: u32, len: u32, value: u32): void {
-  const d = descriptors() + (<usize>t << 4);
-  let p = <usize>load<u32>(d);
-  let stride = load<u32>(d, 4);
+  descriptors();
+  const d = descOf(t);
+  let p = <usize>load<u32>(d, D_ROOT);
+  if (p == 0) { inlineInsert(d, prefix, len, value); return; }
+  let stride = load<u32>(d, D_BITS);
   let end = stride; // bits consumed once this ply is indexed
   const leaf = terminal(len, value);
   while (true) {
@@ -191,16 +301,19 @@ function collapse(e: usize, c: usize, childStart: u32): void {
 }
 
 /**
- * Remove prefix/len from table `t`; its slots fall back to the cover (the longest
+ * Remove prefix/len from table `t` (an inline table just drops it from its list); in a
+ * trie its slots fall back to the cover (the longest
  * shorter prefix of the same table, coverLen = NO_COVER when none), which the control
  * plane knows from its route list.
  */
 export function lpmRemove(t: u32, prefix: u32, len: u32, coverLen: u32, coverValue: u32): void {
-  const d = descriptors() + (<usize>t << 4);
-  const root = <usize>load<u32>(d);
+  descriptors();
+  const d = descOf(t);
+  const root = <usize>load<u32>(d, D_ROOT);
+  if (root == 0) { inlineRemove(d, prefix, len); return; }
   const cover = coverLen == NO_COVER ? <u64>0 : terminal(coverLen, coverValue);
   // The path, at most four plies deep, kept so emptied plies can collapse bottom-up.
-  const rootBits = load<u32>(d, 4);
+  const rootBits = load<u32>(d, D_BITS);
   let p = root;
   let stride = rootBits;
   let end = stride;
@@ -233,11 +346,13 @@ export function lpmRemove(t: u32, prefix: u32, len: u32, coverLen: u32, coverVal
   }
 }
 
+
+/** Walk a trie from its root: one load per ply, leaf pushing means the first terminal is the answer. */
 // @ts-ignore: decorator
-@inline function walk(root: usize, bits: u32, dst: u32): u64 {
-  let leaf = load<u64>(root + (<usize>(dst >>> (32 - bits)) << 3));
+@inline function trieLeaf(root: usize, bits: u32, dst: u32): u64 {
   let shift = 32 - bits;
-  while (isPly(leaf)) {
+  let leaf = load<u64>(root + (<usize>(dst >>> shift) << 3));
+  while (isPly(leaf)) { // DIR-24-8 and the per-node bases: rarely taken
     shift -= 8;
     leaf = load<u64>(<usize><u32>leaf + (<usize>((dst >>> shift) & 255) << 3));
   }
@@ -245,38 +360,50 @@ export function lpmRemove(t: u32, prefix: u32, len: u32, coverLen: u32, coverVal
 }
 
 /**
+ * Scan an inline list shortest first, so the longest match is the last one written;
+ * select, not a branch, so a hit costs no mispredict.
+ */
+// @ts-ignore: decorator
+@inline function inlineLeaf(d: usize, dst: u32): u64 {
+  let leaf: u64 = 0;
+  for (let j = <i32>load<u32>(d, D_COUNT) - 1; j >= 0; j--) {
+    const o = d + (<usize>j << 2);
+    const mask = load<u32>(o, D_MASK);
+    const hit = ((dst ^ load<u32>(o, D_PREFIX)) & mask) == 0;
+    leaf = select<u64>(terminal(<u32>popcnt(mask), load<u32>(o, D_VALUE)), leaf, hit);
+  }
+  return leaf;
+}
+
+// @ts-ignore: decorator
+@inline function tableLeaf(d: usize, dst: u32): u64 {
+  const root = <usize>load<u32>(d, D_ROOT);
+  return root != 0 ? trieLeaf(root, load<u32>(d, D_BITS), dst) : inlineLeaf(d, dst);
+}
+
+/**
  * Batched lookup of packets 0..n-1: (F_TABLE, F_DST_IP) -> F_RESULT = route value and
- * F_RESULT2 = matched prefix length, or F_RESULT 0 and F_RESULT2 LPM_MISS.
+ * F_RESULT2 = matched prefix length, or F_RESULT 0 and F_RESULT2 LPM_MISS. Packets are
+ * independent and the common path has no data-dependent branch, so the out-of-order
+ * core keeps the misses of many packets in flight (DIR-24-8's point: one miss each).
  */
 export function lpmLookup(n: i32): void {
-  const dbase = descriptors();
+  descriptors();
   for (let i = 0; i < n; i++) {
     const t = get(F_TABLE, i);
     const dst = get(F_DST_IP, i);
-    let leaf: u64 = 0;
-    if (t < <u32>LPM_MAX_TABLES) {
-      const d = dbase + (<usize>t << 4);
-      const root = <usize>load<u32>(d);
-      if (root != 0) {
-        leaf = walk(root, load<u32>(d, 4), dst);
-        const broot = <usize>load<u32>(d, 8);
-        if (broot != 0) {
-          const b = walk(broot, load<u32>(d, 12), dst);
-          if (<u32>b != 0 && (<u32>leaf == 0 || leafLen(b) > leafLen(leaf))) leaf = b;
-        }
-      }
-    }
-    if (<u32>leaf == 0) {
-      set(F_RESULT, i, 0);
-      set(F_RESULT2, i, LPM_MISS);
-    } else {
-      set(F_RESULT, i, <u32>(leaf >>> 32));
-      set(F_RESULT2, i, leafLen(leaf));
-    }
+    const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES)); // table 0: all zero, a miss
+    let leaf = tableLeaf(d, dst);
+    const b = tableLeaf(descOf(load<u32>(d, D_BASE)), dst); // base 0: no base, a miss
+    // Terminal low words are (len << 1) | 1 and empty is 0: the longer wins, the overlay a tie.
+    leaf = select<u64>(b, leaf, <u32>b > <u32>leaf);
+    set(F_RESULT, i, <u32>(leaf >>> 32));
+    set(F_RESULT2, i, select<u32>(leafLen(leaf), LPM_MISS, <u32>leaf != 0));
   }
 }
 
-/** Bytes held by route-table plies (roots included), for memory reports. */
+/** Bytes held by route tables: descriptors of live tables, roots and plies. */
 export function lpmBytes(): f64 {
-  return <f64>plyCount * <f64>PLY_BYTES + <f64>wideCount * <f64>(PLY_BYTES << 8);
+  return <f64>tableCount * <f64>LPM_DESC_BYTES + <f64>plyCount * <f64>PLY_BYTES
+    + <f64>wideCount * <f64>WIDE_BYTES + <f64>dir24Count * <f64>DIR24_BYTES;
 }

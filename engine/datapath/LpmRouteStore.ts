@@ -1,26 +1,40 @@
 // The control-plane side of longest prefix match, shared by both backends: the route
 // list of every table (for `ip route` dumps, and to find the cover a deleted prefix
-// falls back to), table kinds and the base/derived links. Only the trie a lookup walks
-// is backend-specific (LpmKernel). Keeping the list here, once, means the WASM module
-// carries no hash map for it and both backends validate and order things alike.
+// falls back to), table kinds and the base/derived links. Only the structure a lookup
+// walks is backend-specific (LpmKernel). Keeping the list here, once, means the WASM
+// module carries no hash map for it and both backends validate and order things alike.
+//
+// It also picks each table's kernel layout from its route count, and switches layout
+// by rebuilding the kernel table from the list (a table is rebuilt whole, between two
+// lookups, so the next lookup sees the new layout complete):
+// - narrow: inline (<= LPM_INLINE_MAX routes in the descriptor), spilled into an
+//   8-8-8-8 trie beyond that, back inline at LPM_INLINE_RETURN (hysteresis, so a
+//   table at the limit does not rebuild on every change);
+// - wide: 16-8-8, DIR-24-8 beyond LPM_DIR24_ROUTES, back at LPM_DIR24_RETURN.
 import { LPM_MAX_TABLES } from '../../assembly/shared/vector.js';
+import {
+  LPM_ROOT_INLINE, LPM_ROOT_NARROW, LPM_ROOT_WIDE, LPM_ROOT_DIR24,
+  LPM_INLINE_MAX, LPM_INLINE_RETURN, LPM_DIR24_ROUTES, LPM_DIR24_RETURN,
+} from '../../assembly/shared/lpm.js';
 
-/** The trie half of LPM, implemented by assembly/lpm.ts and ts/TsLpm.ts. */
+/** The lookup half of LPM, implemented by assembly/lpm.ts and ts/TsLpm.ts. */
 export interface LpmKernel {
+  /** Create an empty table; rootBits is an LPM_ROOT_* layout (0 = inline list). */
   tableInit(t: number, rootBits: number, base: number): void;
   tableFree(t: number): void;
   /** Add or replace a prefix (already masked to len). */
   insert(t: number, prefix: number, len: number, value: number): void;
   /** Remove a prefix; its addresses fall back to the cover (coverLen 0xffffffff: none). */
   remove(t: number, prefix: number, len: number, coverLen: number, coverValue: number): void;
-  /** Bytes held by the tries. */
+  /** Bytes held by the tables (descriptors, roots and plies). */
   bytes(): number;
 }
 
 /**
- * How a table is laid out. `wide`: 16-bit root ply (512 KiB), strides 16-8-8, for a
- * large table or a shared base. `narrow`: 8-bit root (2 KiB), strides 8-8-8-8, for the
- * many small per-node tables.
+ * How a table is laid out. `wide`: 16-bit root ply (512 KiB), strides 16-8-8, turning
+ * into DIR-24-8 when it grows internet-sized, for a large table or a shared base.
+ * `narrow`: an inline list while small, then 8-bit root (2 KiB), strides 8-8-8-8, for
+ * the many small per-node tables.
  */
 export type LpmLayout = 'wide' | 'narrow';
 
@@ -40,6 +54,9 @@ interface TableInfo {
   routes: Map<number, number>;
   base: number;
   derived: number;
+  layout: LpmLayout;
+  /** The kernel layout now (LPM_ROOT_*). */
+  rootBits: number;
 }
 
 const NO_COVER = 0xffffffff;
@@ -75,17 +92,18 @@ export class LpmRouteStore {
 
   create(t: number, layout: LpmLayout): void {
     this.fresh(t);
-    this.kernel.tableInit(t, layout === 'wide' ? 16 : 8, 0);
-    this.tables.set(t, { routes: new Map(), base: 0, derived: 0 });
+    const rootBits = layout === 'wide' ? LPM_ROOT_WIDE : LPM_ROOT_INLINE;
+    this.kernel.tableInit(t, rootBits, 0);
+    this.tables.set(t, { routes: new Map(), base: 0, derived: 0, layout, rootBits });
   }
 
   derive(t: number, base: number): void {
     this.fresh(t);
     const b = this.table(base);
     if (b.base !== 0) throw new Error(`podnet: route table ${base} is itself derived; derive from its base ${b.base}`);
-    this.kernel.tableInit(t, 8, base);
+    this.kernel.tableInit(t, LPM_ROOT_INLINE, base);
     b.derived++;
-    this.tables.set(t, { routes: new Map(), base, derived: 0 });
+    this.tables.set(t, { routes: new Map(), base, derived: 0, layout: 'narrow', rootBits: LPM_ROOT_INLINE });
   }
 
   drop(t: number): void {
@@ -107,7 +125,9 @@ export class LpmRouteStore {
     const key = len * TWO32 + p;
     const fresh = !info.routes.has(key);
     info.routes.set(key, value >>> 0);
-    this.kernel.insert(t, p, len, value >>> 0);
+    const bits = layoutFor(info);
+    if (bits !== info.rootBits) this.rebuild(t, info, bits);
+    else this.kernel.insert(t, p, len, value >>> 0);
     return fresh;
   }
 
@@ -116,6 +136,8 @@ export class LpmRouteStore {
     checkLen(len);
     const p = (prefix & prefixMask(len)) >>> 0;
     if (!info.routes.delete(len * TWO32 + p)) return false;
+    const bits = layoutFor(info);
+    if (bits !== info.rootBits) { this.rebuild(t, info, bits); return true; }
     let coverLen = NO_COVER, coverValue = 0;
     for (let l = len - 1; l >= 0; l--) {
       const v = info.routes.get(l * TWO32 + ((p & prefixMask(l)) >>> 0));
@@ -123,6 +145,14 @@ export class LpmRouteStore {
     }
     this.kernel.remove(t, p, len, coverLen, coverValue);
     return true;
+  }
+
+  /** Recreate table t's kernel side in layout `bits` from its route list (derived tables name it by id, so they follow). */
+  private rebuild(t: number, info: TableInfo, bits: number): void {
+    this.kernel.tableFree(t);
+    this.kernel.tableInit(t, bits, info.base);
+    info.rootBits = bits;
+    for (const [key, value] of info.routes) this.kernel.insert(t, key % TWO32, Math.floor(key / TWO32), value);
   }
 
   routes(t: number): LpmRoute[] {
@@ -144,6 +174,17 @@ export class LpmRouteStore {
 
 function route(key: number, value: number, inherited: boolean): LpmRoute {
   return { prefix: key % TWO32, len: Math.floor(key / TWO32), value, inherited };
+}
+
+/** The kernel layout a table should have for its route count, with hysteresis around each switch. */
+function layoutFor(info: TableInfo): number {
+  const n = info.routes.size, bits = info.rootBits;
+  if (info.layout === 'narrow') {
+    if (bits === LPM_ROOT_INLINE) return n > LPM_INLINE_MAX ? LPM_ROOT_NARROW : bits;
+    return n <= LPM_INLINE_RETURN ? LPM_ROOT_INLINE : bits;
+  }
+  if (bits === LPM_ROOT_WIDE) return n > LPM_DIR24_ROUTES ? LPM_ROOT_DIR24 : bits;
+  return n <= LPM_DIR24_RETURN ? LPM_ROOT_WIDE : bits;
 }
 
 function checkLen(len: number): void {

@@ -1,19 +1,36 @@
-// IPv4 longest prefix match, TypeScript backend. Same multibit trie as assembly/lpm.ts
-// (16-8-8 "wide" or 8-8-8-8 "narrow" strides, leaf pushing, derived tables as overlays
-// on a base), over one growable Uint32Array so nothing is allocated per packet. See
-// that file for the design notes.
+// IPv4 longest prefix match, TypeScript backend. The same layouts as assembly/lpm.ts
+// (inline lists in the table descriptor, 8-8-8-8 "narrow", 16-8-8 "wide" and DIR-24-8
+// tries with leaf pushing, derived tables as overlays on a base), over typed arrays so
+// nothing is allocated per packet. See that file for the design notes.
 //
-// A leaf is two words at an even word offset w: pool[w] is 0 (empty), odd (terminal:
-// bits 1..6 = prefix length) or the word offset of the next ply; pool[w + 1] is the
-// route value of a terminal.
+// A leaf is two words at an even word offset w of the pool: pool[w] is 0 (empty), odd
+// (terminal: bits 1..6 = prefix length) or the word offset of the next ply; pool[w + 1]
+// is the route value of a terminal. A descriptor is 32 words at t * 32 of desc, laid
+// out as assembly/lpm.ts's D_* offsets.
 import { LPM_MISS, LPM_MAX_TABLES } from '../../../assembly/shared/vector.js';
+import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES } from '../../../assembly/shared/lpm.js';
 import type { PacketVector } from '../PacketVector.js';
 import type { LpmKernel } from '../LpmRouteStore.js';
 
 const PLY_SLOTS = 256;
 const PLY_WORDS = 512;
-const WIDE_WORDS = PLY_WORDS * 256;
+const WIDE_WORDS = PLY_WORDS << 8;
+const DIR24_WORDS = PLY_WORDS << 16;
 const NO_COVER = 0xffffffff;
+const DESC_WORDS = LPM_DESC_BYTES / 4;
+const DESC_SHIFT = 5; // log2(DESC_WORDS)
+// Descriptor word offsets (assembly/lpm.ts D_* / 4).
+const D_ROOT = 0;
+const D_BITS = 1;
+const D_BASE = 2;
+const D_COUNT = 3;
+const D_VALUE = 4;
+const D_LIVE = 12;
+const D_PREFIX = 16;
+const D_MASK = 24;
+
+/** Network mask of a prefix length, unsigned. */
+const maskOf = (len: number) => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
 
 /** The LPM kernel over typed arrays. */
 export class TsLpm implements LpmKernel {
@@ -21,10 +38,15 @@ export class TsLpm implements LpmKernel {
   private top = PLY_WORDS; // word 0 stays unused so a ply offset is never 0
   private freePlies: number[] = [];
   private freeWide: number[] = [];
+  private freeDir24: number[] = [];
   private plyCount = 0;
   private wideCount = 0;
-  /** Per table: root offset, root bits, base root offset, base root bits. */
-  private readonly desc = new Uint32Array(LPM_MAX_TABLES * 4);
+  private dir24Count = 0;
+  private tableCount = 0;
+  /** Per table id, DESC_WORDS words; table 0 stays all zero ("no table", "no base"). */
+  private readonly desc = new Uint32Array(LPM_MAX_TABLES * DESC_WORDS);
+  /** Route value of the leaf the last leafOf call returned (a second return value without an allocation). */
+  private hi = 0;
 
   private reserve(words: number): number {
     const at = this.top;
@@ -53,18 +75,22 @@ export class TsLpm implements LpmKernel {
   }
 
   tableInit(t: number, rootBits: number, base: number): void {
-    let root: number;
-    if (rootBits === 16) {
+    let root = 0;
+    if (rootBits === LPM_ROOT_DIR24) {
+      root = this.freeDir24.pop() ?? this.reserve(DIR24_WORDS);
+      this.pool.fill(0, root, root + DIR24_WORDS);
+      this.dir24Count++;
+    } else if (rootBits === LPM_ROOT_WIDE) {
       root = this.freeWide.pop() ?? this.reserve(WIDE_WORDS);
       this.pool.fill(0, root, root + WIDE_WORDS);
       this.wideCount++;
-    } else {
+    } else if (rootBits !== LPM_ROOT_INLINE) {
       root = this.allocPly(0, 0);
     }
-    const d = this.desc, o = t * 4;
-    d[o] = root; d[o + 1] = rootBits;
-    d[o + 2] = base !== 0 ? d[base * 4]! : 0;
-    d[o + 3] = base !== 0 ? d[base * 4 + 1]! : 0;
+    const d = this.desc, o = t << DESC_SHIFT;
+    d.fill(0, o, o + DESC_WORDS);
+    d[o + D_ROOT] = root; d[o + D_BITS] = rootBits; d[o + D_BASE] = base; d[o + D_LIVE] = 1;
+    this.tableCount++;
   }
 
   private freeChildren(p: number, slots: number): void {
@@ -75,13 +101,49 @@ export class TsLpm implements LpmKernel {
   }
 
   tableFree(t: number): void {
-    const d = this.desc, o = t * 4;
-    const root = d[o]!;
-    if (root === 0) return;
-    const bits = d[o + 1]!;
-    this.freeChildren(root, 1 << bits);
-    if (bits === 16) { this.freeWide.push(root); this.wideCount--; } else this.freePly(root);
-    d.fill(0, o, o + 4);
+    const d = this.desc, o = t << DESC_SHIFT;
+    if (d[o + D_LIVE] === 0) return;
+    const root = d[o + D_ROOT]!, bits = d[o + D_BITS]!;
+    if (root !== 0) {
+      this.freeChildren(root, 1 << bits);
+      if (bits === LPM_ROOT_DIR24) { this.freeDir24.push(root); this.dir24Count--; }
+      else if (bits === LPM_ROOT_WIDE) { this.freeWide.push(root); this.wideCount--; }
+      else this.freePly(root);
+    }
+    d.fill(0, o, o + DESC_WORDS);
+    this.tableCount--;
+  }
+
+  /** Add or replace a route of an inline table, keeping the list longest first (masks compare as lengths do). */
+  private inlineInsert(o: number, prefix: number, len: number, value: number): void {
+    const d = this.desc, n = d[o + D_COUNT]!, mask = maskOf(len);
+    for (let j = 0; j < n; j++) {
+      if (d[o + D_PREFIX + j] === prefix && d[o + D_MASK + j] === mask) { d[o + D_VALUE + j] = value; return; }
+    }
+    if (n >= LPM_INLINE_MAX) return; // unreachable: the control plane spills the table first
+    let j = n;
+    for (; j > 0 && d[o + D_MASK + j - 1]! < mask; j--) {
+      d[o + D_PREFIX + j] = d[o + D_PREFIX + j - 1]!;
+      d[o + D_MASK + j] = d[o + D_MASK + j - 1]!;
+      d[o + D_VALUE + j] = d[o + D_VALUE + j - 1]!;
+    }
+    d[o + D_PREFIX + j] = prefix; d[o + D_MASK + j] = mask; d[o + D_VALUE + j] = value;
+    d[o + D_COUNT] = n + 1;
+  }
+
+  /** Remove a route of an inline table; the list holds every route, so no cover is needed. */
+  private inlineRemove(o: number, prefix: number, len: number): void {
+    const d = this.desc, n = d[o + D_COUNT]!, mask = maskOf(len);
+    let j = 0;
+    while (j < n && !(d[o + D_PREFIX + j] === prefix && d[o + D_MASK + j] === mask)) j++;
+    if (j === n) return;
+    for (; j + 1 < n; j++) {
+      d[o + D_PREFIX + j] = d[o + D_PREFIX + j + 1]!;
+      d[o + D_MASK + j] = d[o + D_MASK + j + 1]!;
+      d[o + D_VALUE + j] = d[o + D_VALUE + j + 1]!;
+    }
+    d[o + D_PREFIX + n - 1] = 0; d[o + D_MASK + n - 1] = 0; d[o + D_VALUE + n - 1] = 0;
+    d[o + D_COUNT] = n - 1;
   }
 
   private setRange(p: number, first: number, count: number, len: number, lo: number, hi: number): void {
@@ -96,8 +158,10 @@ export class TsLpm implements LpmKernel {
   }
 
   insert(t: number, prefix: number, len: number, value: number): void {
-    let p = this.desc[t * 4]!;
-    let stride = this.desc[t * 4 + 1]!;
+    const o = t << DESC_SHIFT;
+    let p = this.desc[o + D_ROOT]!;
+    if (p === 0) { this.inlineInsert(o, prefix, len, value); return; }
+    let stride = this.desc[o + D_BITS]!;
     let end = stride;
     const lo = (len << 1) | 1;
     for (;;) {
@@ -145,12 +209,14 @@ export class TsLpm implements LpmKernel {
   }
 
   remove(t: number, prefix: number, len: number, coverLen: number, coverValue: number): void {
-    const rootBits = this.desc[t * 4 + 1]!;
+    const o = t << DESC_SHIFT;
+    if (this.desc[o + D_ROOT] === 0) { this.inlineRemove(o, prefix, len); return; }
+    const rootBits = this.desc[o + D_BITS]!;
     const lo = coverLen === NO_COVER ? 0 : (coverLen << 1) | 1;
     const hi = coverLen === NO_COVER ? 0 : coverValue;
     const pathSlot: number[] = [];
     const pathPly: number[] = [];
-    let p = this.desc[t * 4]!;
+    let p = this.desc[o + D_ROOT]!;
     let stride = rootBits;
     let end = stride;
     for (;;) {
@@ -178,36 +244,49 @@ export class TsLpm implements LpmKernel {
     }
   }
 
+  /**
+   * The leaf of one table for dst: its low word returned (0: no match), its value left
+   * in this.hi. A trie walk (one load per ply) or a scan of the inline list shortest
+   * first, so the longest match is the last one kept.
+   */
+  private leafOf(o: number, dst: number): number {
+    const d = this.desc;
+    const root = d[o + D_ROOT]!;
+    if (root !== 0) {
+      const pool = this.pool;
+      let shift = 32 - d[o + D_BITS]!;
+      let w = root + (dst >>> shift) * 2;
+      let lo = pool[w]!;
+      while (lo !== 0 && (lo & 1) === 0) { shift -= 8; w = lo + ((dst >>> shift) & 255) * 2; lo = pool[w]!; }
+      this.hi = pool[w + 1]!;
+      return lo;
+    }
+    let lo = 0, hi = 0;
+    for (let j = d[o + D_COUNT]! - 1; j >= 0; j--) {
+      const mask = d[o + D_MASK + j]!;
+      if (((dst ^ d[o + D_PREFIX + j]!) & mask) === 0) { lo = (Math.clz32(~mask) << 1) | 1; hi = d[o + D_VALUE + j]!; }
+    }
+    this.hi = hi;
+    return lo;
+  }
+
   /** Batched lookup, same contract as assembly/lpm.ts lpmLookup. */
   lookup(v: PacketVector, n: number): void {
-    const pool = this.pool, desc = this.desc;
+    const desc = this.desc;
     const table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
     for (let i = 0; i < n; i++) {
       const t = table[i]!, dst = dstIp[i]!;
-      let lo = 0, hi = 0;
-      if (t < LPM_MAX_TABLES && desc[t * 4] !== 0) {
-        const o = t * 4;
-        let bits = desc[o + 1]!;
-        let w = desc[o]! + (dst >>> (32 - bits)) * 2;
-        lo = pool[w]!;
-        let shift = 32 - bits;
-        while (lo !== 0 && (lo & 1) === 0) { shift -= 8; w = lo + ((dst >>> shift) & 255) * 2; lo = pool[w]!; }
-        hi = pool[w + 1]!;
-        const broot = desc[o + 2]!;
-        if (broot !== 0) {
-          bits = desc[o + 3]!;
-          let bw = broot + (dst >>> (32 - bits)) * 2;
-          let blo = pool[bw]!;
-          shift = 32 - bits;
-          while (blo !== 0 && (blo & 1) === 0) { shift -= 8; bw = blo + ((dst >>> shift) & 255) * 2; blo = pool[bw]!; }
-          if (blo !== 0 && (lo === 0 || ((blo >>> 1) & 63) > ((lo >>> 1) & 63))) { lo = blo; hi = pool[bw + 1]!; }
-        }
-      }
-      if (lo === 0) { result[i] = 0; result2[i] = LPM_MISS; } else { result[i] = hi; result2[i] = (lo >>> 1) & 63; }
+      const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0; // table 0: all zero, a miss
+      let lo = this.leafOf(o, dst), hi = this.hi;
+      const blo = this.leafOf(desc[o + D_BASE]! << DESC_SHIFT, dst); // base 0: a miss
+      if (blo > lo) { lo = blo; hi = this.hi; } // (len << 1) | 1 vs 0: the longer wins, the overlay a tie
+      result[i] = hi;
+      result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
     }
   }
 
   bytes(): number {
-    return this.plyCount * PLY_WORDS * 4 + this.wideCount * WIDE_WORDS * 4;
+    return this.tableCount * LPM_DESC_BYTES + this.plyCount * PLY_WORDS * 4 + this.wideCount * WIDE_WORDS * 4
+      + this.dir24Count * DIR24_WORDS * 4;
   }
 }

@@ -1,0 +1,29 @@
+// LPM table layouts, shared by assembly/lpm.ts, engine/datapath/ts/TsLpm.ts and the
+// control plane (engine/datapath/LpmRouteStore.ts), which picks the layout of every
+// table from its route count. Plain integer constants only: valid AssemblyScript and
+// TypeScript alike.
+
+/** Root bits of an inline table: no trie, up to LPM_INLINE_MAX routes in the table descriptor. */
+export const LPM_ROOT_INLINE = 0;
+/** Root bits of a narrow trie (strides 8-8-8-8, 2 KiB root): a spilled small table. */
+export const LPM_ROOT_NARROW = 8;
+/** Root bits of a wide trie (strides 16-8-8, 512 KiB root): a shared base or a mid-sized table. */
+export const LPM_ROOT_WIDE = 16;
+/** Root bits of DIR-24-8 (strides 24-8, 128 MiB root): one load for prefixes up to /24. */
+export const LPM_ROOT_DIR24 = 24;
+
+/** Routes an inline table holds; the next one spills it into a narrow trie. */
+export const LPM_INLINE_MAX = 8;
+/** A spilled narrow table goes back inline when deletes leave this many routes (hysteresis). */
+export const LPM_INLINE_RETURN = 4;
+/**
+ * A wide table turns into DIR-24-8 beyond this many routes: by then its second-level
+ * plies no longer fit in cache and a 128 MiB root saves a dependent miss per lookup.
+ */
+export const LPM_DIR24_ROUTES = 65536;
+/** A DIR-24-8 table goes back to 16-8-8 when deletes leave this many routes. */
+export const LPM_DIR24_RETURN = 32768;
+
+/** Bytes of one table descriptor: a header and the inline route list, two cache lines. */
+export const LPM_DESC_BYTES = 128;
+
