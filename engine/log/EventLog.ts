@@ -164,7 +164,7 @@ export class EventLog {
    * The chunks holding fromSeq..toSeq, in order, parsed. A chunk that does not parse
    * is a CorruptLogError naming the first sequence number it holds.
    */
-  *chunks(fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): IterableIterator<Chunk> {
+  *chunks(fromSeq = 1, toSeq = this.head): IterableIterator<Chunk> {
     for (const row of this.chunkRows(fromSeq, toSeq)) yield parseChunk(row);
   }
 
@@ -182,8 +182,12 @@ export class EventLog {
     }
   }
 
-  /** Events with fromSeq <= seq <= toSeq, in order. */
-  *read(fromSeq = 1, toSeq = Number.MAX_SAFE_INTEGER): IterableIterator<StoredEvent> {
+  /**
+   * Events with fromSeq <= seq <= toSeq, in order. Reads stop at the head this handle
+   * last saw (open, append or refresh), so one read is one consistent prefix even while
+   * another process appends.
+   */
+  *read(fromSeq = 1, toSeq = this.head): IterableIterator<StoredEvent> {
     for (const c of this.chunks(fromSeq, toSeq)) {
       const lo = Math.max(0, fromSeq - c.firstSeq);
       const hi = Math.min(c.count, toSeq - c.firstSeq + 1);
@@ -192,7 +196,7 @@ export class EventLog {
   }
 
   /** Events about one stream (object), in order. Scans chunk dictionaries, decodes nothing else. */
-  readStream(stream: string, toSeq = Number.MAX_SAFE_INTEGER): StoredEvent[] {
+  readStream(stream: string, toSeq = this.head): StoredEvent[] {
     const out: StoredEvent[] = [];
     for (const c of this.chunks(1, toSeq)) {
       const s = c.findStream(stream);

@@ -72,7 +72,7 @@ class SnapshotEncoder {
 
   private object(v: Record<string, unknown>): void {
     const keys = Object.keys(v).filter((k) => v[k] !== undefined);
-    const sig = keys.join('\u0000');
+    const sig = JSON.stringify(keys);
     let shape = this.shapes.get(sig);
     if (!shape) {
       shape = { id: this.shapes.size, keys };
@@ -118,7 +118,7 @@ type Build = (r: SnapshotDecoder) => Record<string, unknown>;
 const builders = new Map<string, Build>();
 
 function builderFor(keys: readonly string[]): Build {
-  const sig = keys.join('\u0000');
+  const sig = JSON.stringify(keys);
   let b = builders.get(sig);
   if (!b) {
     if (keys.includes('__proto__')) {

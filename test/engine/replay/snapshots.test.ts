@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventCodec } from '../../../engine/codec/index.js';
+import { EventLog } from '../../../engine/log/index.js';
+import { decodeSnapshot, encodeSnapshot, Replayer, type Projection } from '../../../engine/replay/index.js';
+import { tmpDir } from '../../support/tmp.js';
+
+const dir = tmpDir();
+let n = 0;
+const fresh = () => EventLog.open(join(dir, `snap-${++n}.db`));
+const codec = () => new EventCodec().register({ type: 'Set', version: 1, fields: ['key', 'value'] }, { type: 'Unset', version: 1, fields: ['key'] });
+
+interface Kv { entries: Map<string, number>; sum: number }
+const kv: Projection<Kv> = {
+  name: 'kv', version: 1,
+  initialState: () => ({ entries: new Map(), sum: 0 }),
+  evolve: (s, e) => {
+    if (e.type === 'Set') { s.entries.set(e.data.key as string, e.data.value as number); s.sum += e.data.value as number; }
+    if (e.type === 'Unset') s.entries.delete(e.data.key as string);
+    return s;
+  },
+  toSnapshot: (s) => ({ entries: [...s.entries], sum: s.sum }),
+  fromSnapshot: (d) => { const x = d as { entries: [string, number][]; sum: number }; return { entries: new Map(x.entries), sum: x.sum }; },
+};
+const plain = (s: Kv) => ({ entries: [...s.entries], sum: s.sum });
+
+/** A log of `count` events over 50 keys, appended in batches of varied size. */
+function build(log: EventLog, count: number, seed: number): void {
+  const c = codec();
+  let x = seed;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  for (let done = 0; done < count;) {
+    const batch = Array.from({ length: Math.min(count - done, 1 + (rnd() % 700)) }, (_, i) => {
+      const k = `k${rnd() % 50}`;
+      return rnd() % 5 === 0 ? c.encode(done + i, 'Unset', `kv/${k}`, { key: k }) : c.encode(done + i, 'Set', `kv/${k}`, { key: k, value: rnd() % 1000 });
+    });
+    log.append(batch);
+    done += batch.length;
+  }
+}
+
+describe('snapshots', () => {
+  it('snapshot + tail equals a full replay at random points', () => {
+    const log = fresh();
+    build(log, 5000, 1);
+    const auto = new Replayer(log, codec(), kv, { snapshotEvery: 600 });
+    auto.stateAt(); // leaves snapshots at 600, 1200, ...
+    expect(log.snapshotSeqs('kv')).toEqual([600, 1200, 1800, 2400, 3000, 3600, 4200, 4800]);
+    const full = new Replayer(log, codec(), { ...kv, name: 'kv-none' }, { snapshotEvery: 0 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 5000 }), (seq) => {
+      const a = auto.stateAt({ seq });
+      const b = full.stateAt({ seq });
+      expect(a.seq).toBe(seq);
+      expect(a.fromSnapshot).toBe(Math.floor(seq / 600) * 600);
+      expect(plain(a.state)).toEqual(plain(b.state));
+    }), { numRuns: 60 });
+    log.close();
+  });
+
+  it('ignores a snapshot of another projection version and rebuilds from events', () => {
+    const log = fresh();
+    build(log, 1000, 2);
+    new Replayer(log, codec(), kv, { snapshotEvery: 400 }).stateAt();
+    const v2 = { ...kv, version: 2 };
+    const s = new Replayer(log, codec(), v2, { snapshotEvery: 0 }).stateAt({ seq: 900 });
+    expect(s.fromSnapshot).toBe(0);
+    expect(plain(s.state)).toEqual(plain(new Replayer(log, codec(), { ...kv, name: 'x' }, { snapshotEvery: 0 }).stateAt({ seq: 900 }).state));
+    log.close();
+  });
+
+  it('takes no snapshots on a read-only log', () => {
+    const log = fresh();
+    build(log, 1000, 3);
+    log.close();
+    const ro = EventLog.open(log.path, { readonly: true });
+    new Replayer(ro, codec(), kv, { snapshotEvery: 100 }).stateAt();
+    expect(ro.snapshotSeqs('kv')).toEqual([]);
+    ro.close();
+  });
+
+  it('the snapshot body round-trips plain data', () => {
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, fc.string({ unit: 'grapheme' }), fc.integer(), fc.double({ noNaN: true }).filter((d) => !Object.is(d, -0)), fc.boolean(), fc.constant(null),
+        fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.string(), tie('v'), { maxKeys: 4 })),
+    })).v;
+    fc.assert(fc.property(value, (v) => { expect(decodeSnapshot(encodeSnapshot(v))).toEqual(v); }), { numRuns: 300 });
+    expect(() => decodeSnapshot(encodeSnapshot({ a: 1 }).subarray(0, 5))).toThrow();
+  });
+});
