@@ -1,5 +1,5 @@
 import type { EventCodec, EventEnvelope } from '../../engine/codec/index.js';
-import { Chunk, type EventLog } from '../../engine/log/index.js';
+import { Chunk, ChunkError, type EventLog } from '../../engine/log/index.js';
 import { decodeSnapshot, digestOf, Replayer, type Projection } from '../../engine/replay/index.js';
 import { PodnetError } from '../../engine/errors.js';
 
@@ -40,7 +40,8 @@ function checkEvents(log: EventLog, codec: EventCodec, report: VerifyReport, pro
       c = new Chunk(row.firstSeq, row.body);
       if (c.count !== row.lastSeq - row.firstSeq + 1) throw new Error(`holds ${c.count} events, its row says ${row.lastSeq - row.firstSeq + 1}`);
     } catch (e) {
-      problem(`sequence ${row.firstSeq}: chunk ${row.firstSeq}..${row.lastSeq} does not parse: ${(e as Error).message}`);
+      const at = row.firstSeq + (e instanceof ChunkError ? e.index : 0);
+      problem(`sequence ${at}: chunk ${row.firstSeq}..${row.lastSeq} does not parse: ${(e as Error).message}`);
       if (sound < 0) sound = row.firstSeq - 1;
       continue;
     }
