@@ -8,6 +8,7 @@ import { SuiteSkipped } from './SuiteSkipped.js';
 import { envelopeSuite } from './envelope.js';
 import { kernelsSuite } from './kernels.js';
 import { logSuite } from './log.js';
+import { pipelineSuite } from './pipeline.js';
 
 /** How big a run is: full (the published figures), quick (under a minute), smoke (tiny: checks that a suite runs). */
 export interface SuiteOptions {
@@ -22,13 +23,15 @@ export type Suite = (opts: SuiteOptions) => Promise<BenchResult[]>;
 /** A suite and the unit its rows count when they do not say (by result name). */
 interface SuiteEntry { run: Suite; unit: (name: string) => BenchUnit }
 
-/**
- * Every suite, in run order. pipeline (bench/pipeline.ts) joins here when it lands.
- */
+/** Every suite, in run order. */
 export const SUITES: Record<string, SuiteEntry> = {
   kernels: {
     unit: () => 'packets',
     run: (o) => kernelsSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { lpmPrefixes: 2000, nodes: 20, ctFlows: 500, vectors: 2, timeMs: 20 } } : {}) }),
+  },
+  pipeline: {
+    unit: () => 'packets',
+    run: (o) => pipelineSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { nodes: 20, timeMs: 20 } : {}) }),
   },
   log: {
     // a stateAt query is one op (open, fold, close), not an event

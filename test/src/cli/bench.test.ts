@@ -62,6 +62,6 @@ describe('podnet bench (spawned, no TTY)', () => {
     const r = podnet(['bench', '--suite', 'kernels,gpu']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: --suite gpu: choose from kernels, log, envelope/);
+    expect(r.stderr).toMatch(/^error: --suite gpu: choose from kernels, pipeline, log, envelope/);
   });
 });
