@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { BenchResult } from './BenchResult.js';
 import type { EncodedEvent, EventCodec } from '../engine/codec/index.js';
 import { EventLog } from '../engine/log/index.js';
-import { Replayer } from '../engine/replay/index.js';
+import { Replayer, type Projection } from '../engine/replay/index.js';
 import { clusterCodec, clusterProjection } from '../src/cluster/index.js';
 import { DEFAULT_CLUSTER_CONFIG } from '../src/control/index.js';
 
@@ -124,6 +124,23 @@ function benchReplay(path: string, s: LogSizes, head: number): BenchResult {
   return result('log-replay', head, times, `${s.pods} pods: ${head} events into the cluster projection`);
 }
 
+/** log-replay-engine: the same replay into a projection that only counts, to separate the log's cost from the cluster's. */
+function benchReplayEngine(path: string, s: LogSizes, head: number): BenchResult {
+  const codec = clusterCodec();
+  const times: number[] = [];
+  const counter: Projection<{ n: number }> = {
+    name: 'bench-counter', version: 1, initialState: () => ({ n: 0 }),
+    evolve: (st, e) => { st.n += e.seq; return st; }, toSnapshot: (st) => st, fromSnapshot: (d) => d as { n: number },
+  };
+  for (let r = 0; r < s.rounds + 1; r++) {
+    const log = EventLog.open(path, { readonly: true });
+    const ms = time(() => { new Replayer(log, codec, counter).stateAt(); });
+    log.close();
+    if (r > 0) times.push(ms);
+  }
+  return result('log-replay-engine', head, times, `${head} events read, decoded (payload included) and folded into a counter`);
+}
+
 /** log-state-at: open the log read-only, stateAt a random seq, close; ops are queries. */
 function benchStateAt(path: string, s: LogSizes, head: number): BenchResult {
   const codec = clusterCodec();
@@ -154,7 +171,7 @@ function takeSnapshots(path: string): number {
 
 /**
  * The log suite: log-append (events/s), log-replay (events/s into the cluster
- * projection), log-state-at (queries/s; meanNs is the latency of one stateAt).
+ * projection), log-replay-engine (events/s into a counter: the log and codec alone), log-state-at (queries/s; meanNs is the latency of one stateAt).
  */
 export async function logSuite(opts: { quick: boolean; sizes?: Partial<LogSizes> }): Promise<BenchResult[]> {
   const s: LogSizes = { ...(opts.quick ? QUICK : FULL), ...opts.sizes };
@@ -166,6 +183,7 @@ export async function logSuite(opts: { quick: boolean; sizes?: Partial<LogSizes>
     const head = appendAll(log, scaleEvents(clusterCodec(), s.pods));
     log.close();
     out.push(benchReplay(path, s, head));
+    out.push(benchReplayEngine(path, s, head));
     const snapMs = takeSnapshots(path);
     const q = benchStateAt(path, s, head);
     out.push({ ...q, note: `${q.note}; first replay taking snapshots: ${snapMs.toFixed(0)} ms` });
