@@ -5,3 +5,5 @@ export { LiveCluster } from './LiveCluster.js';
 export { matchesSelector, matchesLabels, formatSelector } from './labels.js';
 export { podGateway } from './ipam.js';
 export type { Emit } from './scheduler.js';
+export { withLiveCluster, COMMAND_GAP_MS } from './withLiveCluster.js';
+export { ownedPods } from './workloads.js';

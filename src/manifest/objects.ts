@@ -57,3 +57,10 @@ export type ManifestObject = PodObject | WorkloadObject | ServiceObject | Ingres
 export function objectRef(o: ManifestObject): string {
   return 'namespace' in o ? `${o.kind}/${o.namespace}/${o.name}` : `${o.kind}/${o.name}`;
 }
+
+/** kubectl's `resource.group` name of a kind, as its messages print it (`replicaset.apps`). */
+export function resourceName(kind: string): string {
+  const group: Record<string, string> = { ReplicaSet: 'apps', Deployment: 'apps', DaemonSet: 'apps', Ingress: 'networking.k8s.io' };
+  const g = group[kind];
+  return g ? `${kind.toLowerCase()}.${g}` : kind.toLowerCase();
+}

@@ -10,6 +10,11 @@ import { registerHistory } from './history.js';
 import { registerLab } from './lab.js';
 import { registerLog } from './log.js';
 import { registerReplay } from './replay.js';
+import { registerApply } from './apply.js';
+import { registerDelete } from './delete.js';
+import { registerScale } from './scale.js';
+import { registerLabel } from './label.js';
+import { registerNode } from './node.js';
 import { registerTrace } from './trace.js';
 import { registerFlows } from './flows.js';
 import { registerRoutes } from './routes.js';
@@ -21,6 +26,7 @@ import { registerVerify } from './verify.js';
 export const VERBS: RegisterVerb[] = [
   registerDemo,
   registerReplay,
+  registerApply, registerDelete, registerScale, registerLabel, registerNode,
   registerGet,
   registerDescribe,
   registerHistory,
