@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createDatapath, PORT_FLOOD, type Datapath } from '../../../engine/datapath/index.js';
+import { fuzzRuns } from '../../support/fuzz.js';
 
 interface Pkt {
   zone: number; proto: number; src: number; dst: number; sport: number; dport: number; l4: number;
@@ -78,6 +79,6 @@ describe('conntrack and FDB differential (wasm vs ts)', () => {
       expect([wasm.ctCount(), wasm.ctDrops(), wasm.ctBytes()]).toEqual([ts.ctCount(), ts.ctDrops(), ts.ctBytes()]);
       const key = (e: { bridge: number; macLo: number; macHi: number }) => e.bridge * 1e12 + e.macHi * 1e6 + e.macLo;
       expect(wasm.fdbEntries().sort((a, b) => key(a) - key(b))).toEqual(ts.fdbEntries().sort((a, b) => key(a) - key(b)));
-    }), { numRuns: 200 });
+    }), { numRuns: fuzzRuns(200) });
   });
 });
