@@ -33,14 +33,23 @@ export class ChunkBuilder {
   private buf: Buffer = Buffer.allocUnsafe(1 << 20);
   private pos = 0;
 
+  private typeIdx = new Uint32Array(CHUNK_EVENTS);
+  private streamIdx = new Uint32Array(CHUNK_EVENTS);
+
   /** Encode events[from, to) as one chunk body (a view valid until the next build). */
   build(events: readonly EncodedEvent[], from: number, to: number): Buffer {
+    if (to - from > this.typeIdx.length) { this.typeIdx = new Uint32Array(to - from); this.streamIdx = new Uint32Array(to - from); }
     const types = new Map<string, number>();
     const streams = new Map<string, number>();
+    // Pass 1: intern names once per event, remembering the indexes for pass 2.
     for (let i = from; i < to; i++) {
       const e = events[i]!;
-      if (!types.has(e.type)) types.set(e.type, types.size);
-      if (!streams.has(e.stream)) streams.set(e.stream, streams.size);
+      let t = types.get(e.type);
+      if (t === undefined) types.set(e.type, (t = types.size));
+      let s = streams.get(e.stream);
+      if (s === undefined) streams.set(e.stream, (s = streams.size));
+      this.typeIdx[i - from] = t;
+      this.streamIdx[i - from] = s;
     }
     this.pos = 0;
     this.ensure(16);
@@ -54,11 +63,12 @@ export class ChunkBuilder {
       const p = e.payload;
       this.ensure(40 + p.length);
       const d = e.time - prev;
+      if (!Number.isSafeInteger(d)) throw new RangeError(`chunk: event time ${e.time} is not a whole number of milliseconds`);
       this.varint(d >= 0 ? d * 2 : -d * 2 - 1);
       prev = e.time;
-      this.varint(types.get(e.type)!);
+      this.varint(this.typeIdx[i - from]!);
       this.varint(e.version);
-      this.varint(streams.get(e.stream)!);
+      this.varint(this.streamIdx[i - from]!);
       this.varint(p.length);
       this.buf.set(p, this.pos);
       this.pos += p.length;
@@ -69,16 +79,26 @@ export class ChunkBuilder {
   private names(m: Map<string, number>): void {
     this.varint(m.size);
     for (const name of m.keys()) {
+      const len = name.length;
+      this.ensure(10 + len * 3);
+      // Names are short ASCII almost always: copy char codes, else encode UTF-8.
+      const at = this.pos + (len < 0x80 ? 1 : 2);
+      let i = 0;
+      for (; i < len; i++) {
+        const c = name.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.buf[at + i] = c;
+      }
+      if (i === len && len < 0x4000) { this.varint(len); this.pos += len; continue; }
       const n = Buffer.byteLength(name, 'utf8');
-      this.ensure(10 + n);
       this.varint(n);
       this.pos += this.buf.write(name, this.pos, n, 'utf8');
     }
   }
 
   private varint(v: number): void {
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`chunk: ${v} is not a non-negative safe integer (times must be whole milliseconds)`);
     const b = this.buf;
+    if (v < 0x80) { b[this.pos++] = v; return; }
     while (v >= 0x80) {
       b[this.pos++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
