@@ -26,7 +26,7 @@
 // The route list itself (for dumps, covers of deleted prefixes, and the choice of
 // layout) is kept by the control plane in TypeScript (engine/datapath/LpmRouteStore.ts);
 // this file holds only what a lookup needs.
-import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, LPM_MISS, LPM_MAX_TABLES } from './shared/vector';
+import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, LPM_MISS, LPM_MAX_TABLES, VEC_MAX } from './shared/vector';
 import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES } from './shared/lpm';
 import { get, set } from './vector';
 
@@ -381,11 +381,19 @@ export function lpmRemove(t: u32, prefix: u32, len: u32, coverLen: u32, coverVal
   return root != 0 ? trieLeaf(root, load<u32>(d, D_BITS), dst) : inlineLeaf(d, dst);
 }
 
+/** First-level leaves of one vector (pass 1 of lpmLookup), and a zero leaf for inline tables to read. */
+const FIRST: usize = memory.data(VEC_MAX * 8, 64);
+const ZERO_LEAF: usize = memory.data(8, 8);
+
 /**
  * Batched lookup of packets 0..n-1: (F_TABLE, F_DST_IP) -> F_RESULT = route value and
- * F_RESULT2 = matched prefix length, or F_RESULT 0 and F_RESULT2 LPM_MISS. Packets are
- * independent and the common path has no data-dependent branch, so the out-of-order
- * core keeps the misses of many packets in flight (DIR-24-8's point: one miss each).
+ * F_RESULT2 = matched prefix length, or F_RESULT 0 and F_RESULT2 LPM_MISS.
+ *
+ * Two passes, as DPDK's rte_lpm_lookupx4 overlaps lookups: pass 1 only loads each
+ * packet's first-level leaf, a few instructions and no branch per packet, so the
+ * out-of-order core keeps the misses of dozens of packets in flight (with DIR-24-8 that
+ * is the only miss for prefixes up to /24). Pass 2 finishes from cache: deeper plies,
+ * inline lists, the base of a derived table.
  */
 export function lpmLookup(n: i32): void {
   descriptors();
@@ -393,10 +401,30 @@ export function lpmLookup(n: i32): void {
     const t = get(F_TABLE, i);
     const dst = get(F_DST_IP, i);
     const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES)); // table 0: all zero, a miss
-    let leaf = tableLeaf(d, dst);
-    const b = tableLeaf(descOf(load<u32>(d, D_BASE)), dst); // base 0: no base, a miss
-    // Terminal low words are (len << 1) | 1 and empty is 0: the longer wins, the overlay a tie.
-    leaf = select<u64>(b, leaf, <u32>b > <u32>leaf);
+    const root = <usize>load<u32>(d, D_ROOT);
+    const at = root + (<usize>(dst >>> (32 - load<u32>(d, D_BITS))) << 3);
+    store<u64>(FIRST + (<usize>i << 3), load<u64>(select<usize>(at, ZERO_LEAF, root != 0)));
+  }
+  for (let i = 0; i < n; i++) {
+    const t = get(F_TABLE, i);
+    const dst = get(F_DST_IP, i);
+    const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES));
+    let leaf = load<u64>(FIRST + (<usize>i << 3));
+    if (load<u32>(d, D_ROOT) != 0) {
+      let shift = 32 - load<u32>(d, D_BITS);
+      while (isPly(leaf)) { // DIR-24-8: rarely taken
+        shift -= 8;
+        leaf = load<u64>(<usize><u32>leaf + (<usize>((dst >>> shift) & 255) << 3));
+      }
+    } else {
+      leaf = inlineLeaf(d, dst);
+    }
+    const base = load<u32>(d, D_BASE);
+    if (base != 0) { // the same for a whole vector of one table: predicted
+      const b = tableLeaf(descOf(base), dst);
+      // Terminal low words are (len << 1) | 1 and empty is 0: the longer wins, the overlay a tie.
+      leaf = select<u64>(b, leaf, <u32>b > <u32>leaf);
+    }
     set(F_RESULT, i, <u32>(leaf >>> 32));
     set(F_RESULT2, i, select<u32>(leafLen(leaf), LPM_MISS, <u32>leaf != 0));
   }

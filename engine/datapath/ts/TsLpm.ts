@@ -7,7 +7,7 @@
 // (terminal: bits 1..6 = prefix length) or the word offset of the next ply; pool[w + 1]
 // is the route value of a terminal. A descriptor is 32 words at t * 32 of desc, laid
 // out as assembly/lpm.ts's D_* offsets.
-import { LPM_MISS, LPM_MAX_TABLES } from '../../../assembly/shared/vector.js';
+import { LPM_MISS, LPM_MAX_TABLES, VEC_MAX } from '../../../assembly/shared/vector.js';
 import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES } from '../../../assembly/shared/lpm.js';
 import type { PacketVector } from '../PacketVector.js';
 import type { LpmKernel } from '../LpmRouteStore.js';
@@ -47,6 +47,9 @@ export class TsLpm implements LpmKernel {
   private readonly desc = new Uint32Array(LPM_MAX_TABLES * DESC_WORDS);
   /** Route value of the leaf the last leafOf call returned (a second return value without an allocation). */
   private hi = 0;
+  /** Pass 1 of lookup: each packet's first-level leaf (word offset and low word). */
+  private readonly firstW = new Uint32Array(VEC_MAX);
+  private readonly firstLo = new Uint32Array(VEC_MAX);
 
   private reserve(words: number): number {
     const at = this.top;
@@ -270,16 +273,39 @@ export class TsLpm implements LpmKernel {
     return lo;
   }
 
-  /** Batched lookup, same contract as assembly/lpm.ts lpmLookup. */
+  /**
+   * Batched lookup, same contract and same two passes as assembly/lpm.ts lpmLookup:
+   * pass 1 only gathers first-level leaves so the vector's misses overlap, pass 2
+   * finishes from cache.
+   */
   lookup(v: PacketVector, n: number): void {
-    const desc = this.desc;
+    const desc = this.desc, pool = this.pool, firstW = this.firstW, firstLo = this.firstLo;
     const table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
     for (let i = 0; i < n; i++) {
       const t = table[i]!, dst = dstIp[i]!;
       const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0; // table 0: all zero, a miss
-      let lo = this.leafOf(o, dst), hi = this.hi;
-      const blo = this.leafOf(desc[o + D_BASE]! << DESC_SHIFT, dst); // base 0: a miss
-      if (blo > lo) { lo = blo; hi = this.hi; } // (len << 1) | 1 vs 0: the longer wins, the overlay a tie
+      const root = desc[o + D_ROOT]!;
+      const w = root !== 0 ? root + (dst >>> (32 - desc[o + D_BITS]!)) * 2 : 0; // pool[0] is always 0
+      firstW[i] = w;
+      firstLo[i] = pool[w]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const t = table[i]!, dst = dstIp[i]!;
+      const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
+      let lo: number, hi: number;
+      if (desc[o + D_ROOT] !== 0) {
+        let w = firstW[i]!, shift = 32 - desc[o + D_BITS]!;
+        lo = firstLo[i]!;
+        while (lo !== 0 && (lo & 1) === 0) { shift -= 8; w = lo + ((dst >>> shift) & 255) * 2; lo = pool[w]!; }
+        hi = pool[w + 1]!;
+      } else {
+        lo = this.leafOf(o, dst); hi = this.hi;
+      }
+      const base = desc[o + D_BASE]!;
+      if (base !== 0) { // the same for a whole vector of one table: predicted
+        const blo = this.leafOf(base << DESC_SHIFT, dst);
+        if (blo > lo) { lo = blo; hi = this.hi; } // (len << 1) | 1 vs 0: the longer wins, the overlay a tie
+      }
       result[i] = hi;
       result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
     }
