@@ -15,6 +15,23 @@ function addTo<K>(m: Map<K, Set<string>>, k: K, v: string): void {
   set.add(v);
 }
 
+function addNumber(m: Map<string, Set<number>>, k: string, v: number): void {
+  let set = m.get(k);
+  if (!set) { set = new Set(); m.set(k, set); }
+  set.add(v);
+}
+
+/** Dotted quad -> number, for addresses evolve already trusts (no validation: see engine/net for that). */
+function ipNumber(ip: string): number {
+  let n = 0;
+  let part = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) { n = n * 256 + part; part = 0; } else part = part * 10 + (c - 48);
+  }
+  return n * 256 + part;
+}
+
 function removeFrom<K>(m: Map<K, Set<string>>, k: K, v: string): void {
   const set = m.get(k);
   if (!set) return;
@@ -43,6 +60,8 @@ export class ClusterIndex {
   readonly podsByOwner = new Map<string, Set<string>>();
   /** Node name -> keys of pods bound to it. */
   readonly podsByNode = new Map<string, Set<string>>();
+  /** Node name -> pod IPs (as numbers) held on it: pod IPAM's view of the node's CIDR. */
+  readonly podIpsByNode = new Map<string, Set<number>>();
   /** Pods not bound to a node yet, in creation order (the scheduler's queue). */
   readonly unscheduled = new Set<string>();
   /** `ns\0key=value` -> pods carrying that label. */
@@ -51,6 +70,12 @@ export class ClusterIndex {
   readonly servicesByPair = new Map<string, Set<string>>();
   /** Services whose endpoints may be stale: the endpoints controller's work list. */
   readonly dirtyServices = new Set<string>();
+  /** Workloads whose pods may not match their spec (replicas, nodes): the workload controllers' work list. */
+  readonly dirtyWorkloads = new Set<string>();
+  /** Nodes changed (joined, left, relabelled, failed): every DaemonSet must look again. */
+  nodesChanged = true;
+  /** Nodes that failed or left since the node lifecycle controller last looked. */
+  readonly lostNodes = new Set<string>();
   /** Nodes joined so far, removed ones included: the next node's address index. */
   nodeSerial = 0;
 
@@ -60,7 +85,7 @@ export class ClusterIndex {
   }
 
   podCreated(key: string, p: Pod, ownerKey: string | undefined): void {
-    if (ownerKey) addTo(this.podsByOwner, ownerKey, key);
+    if (ownerKey) { addTo(this.podsByOwner, ownerKey, key); this.dirtyWorkloads.add(ownerKey); }
     for (const [k, v] of Object.entries(p.labels)) addTo(this.podsByLabel, pairKey(p.namespace, k, v), key);
     if (!p.node) this.unscheduled.add(key);
   }
@@ -68,14 +93,16 @@ export class ClusterIndex {
   podBound(key: string, p: Pod, services: ReadonlyMap<string, Service>): void {
     this.unscheduled.delete(key);
     if (p.node) addTo(this.podsByNode, p.node, key);
+    if (p.node && p.ip && !p.hostNetwork) addNumber(this.podIpsByNode, p.node, ipNumber(p.ip));
     this.podChanged(p, services);
   }
 
   podDeleted(key: string, p: Pod, ownerKey: string | undefined, services: ReadonlyMap<string, Service>): void {
-    if (ownerKey) removeFrom(this.podsByOwner, ownerKey, key);
+    if (ownerKey) { removeFrom(this.podsByOwner, ownerKey, key); this.dirtyWorkloads.add(ownerKey); }
     for (const [k, v] of Object.entries(p.labels)) removeFrom(this.podsByLabel, pairKey(p.namespace, k, v), key);
     this.unscheduled.delete(key);
     if (p.node) { removeFrom(this.podsByNode, p.node, key); this.podChanged(p, services); }
+    if (p.node && p.ip && !p.hostNetwork) this.podIpsByNode.get(p.node)?.delete(ipNumber(p.ip));
   }
 
   /** A pod's readiness may have changed: every Service selecting it is dirty. */

@@ -53,6 +53,9 @@ function fromSnapshot(data: unknown): ClusterState {
   for (const w of snap.workloads) s.workloads.set(workloadKey(w.kind, w.namespace, w.name), w);
   // The snapshot was taken with every controller settled: no endpoints are stale.
   s.index.dirtyServices.clear();
+  s.index.dirtyWorkloads.clear();
+  s.index.nodesChanged = false;
+  s.index.lostNodes.clear();
   for (const e of snap.endpoints) s.endpoints.set(nsKey(e.namespace, e.name), e);
   for (const i of snap.ingresses) s.ingresses.set(nsKey(i.namespace, i.name), i);
   s.seq = snap.seq;

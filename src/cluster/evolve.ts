@@ -17,7 +17,7 @@ const handlers: Handlers = {
   },
   NodeFailed(s, d) {
     const n = s.nodes.get(d.name);
-    if (n) { n.ready = false; nodeReadinessChanged(s, d.name, n.role); }
+    if (n) { n.ready = false; nodeReadinessChanged(s, d.name, n.role); s.index.lostNodes.add(d.name); }
   },
   NodeRecovered(s, d) {
     const n = s.nodes.get(d.name);
@@ -25,20 +25,29 @@ const handlers: Handlers = {
   },
   NodeCordoned(s, d) { const n = s.nodes.get(d.name); if (n) n.unschedulable = true; },
   NodeUncordoned(s, d) { const n = s.nodes.get(d.name); if (n) n.unschedulable = false; },
-  NodeLabeled(s, d) { const n = s.nodes.get(d.name); if (n) n.labels = d.labels; },
+  NodeLabeled(s, d) { const n = s.nodes.get(d.name); if (n) n.labels = d.labels; s.index.nodesChanged = true; },
   NodeRemoved(s, d) {
     const n = s.nodes.get(d.name);
     s.nodes.delete(d.name);
-    if (n) nodeReadinessChanged(s, d.name, n.role);
+    if (n) { nodeReadinessChanged(s, d.name, n.role); s.index.lostNodes.add(d.name); }
   },
   NamespaceCreated(s, d) { s.namespaces.add(d.name); },
   WorkloadApplied(s, d, time) {
     const key = workloadKey(d.kind, d.namespace, d.name);
     const old = s.workloads.get(key);
     s.workloads.set(key, { ...d, createdAt: old?.createdAt ?? time, generation: old?.generation ?? 0 });
+    s.index.dirtyWorkloads.add(key);
   },
-  WorkloadScaled(s, d) { const w = s.workloads.get(workloadKey(d.kind, d.namespace, d.name)); if (w) w.replicas = d.replicas; },
-  WorkloadDeleted(s, d) { s.workloads.delete(workloadKey(d.kind, d.namespace, d.name)); },
+  WorkloadScaled(s, d) {
+    const key = workloadKey(d.kind, d.namespace, d.name);
+    const w = s.workloads.get(key);
+    if (w) { w.replicas = d.replicas; s.index.dirtyWorkloads.add(key); }
+  },
+  WorkloadDeleted(s, d) {
+    const key = workloadKey(d.kind, d.namespace, d.name);
+    s.workloads.delete(key);
+    s.index.dirtyWorkloads.add(key);
+  },
   PodCreated(s, d, time) {
     const key = nsKey(d.namespace, d.name);
     const pod: Pod = { ...d, phase: 'Pending', createdAt: time };
@@ -58,8 +67,8 @@ const handlers: Handlers = {
     p.ip = d.ip;
     p.phase = 'Running';
     p.startedAt = time;
-    delete p.reason;
-    delete p.message;
+    // `delete` turns an object into a slow dictionary: only when there is something to drop.
+    if (p.reason !== undefined || p.message !== undefined) { delete p.reason; delete p.message; }
     s.podIps.set(d.ip, key);
     s.index.podBound(key, p, s.services);
   },
@@ -117,6 +126,7 @@ function nodeReadinessChanged(s: ClusterState, name: string, role: string): void
     if (p) s.index.podChanged(p, s.services);
   }
   if (role === 'control-plane') s.index.dirtyServices.add(API_SERVER_SERVICE);
+  s.index.nodesChanged = true;
 }
 
 function releaseServiceAddresses(s: ClusterState, key: string): void {

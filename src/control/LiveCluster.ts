@@ -29,6 +29,9 @@ export class LiveCluster {
   private replay(): ClusterState {
     const s = new Replayer(this.log, this.codec, clusterProjection).stateAt().state;
     s.index.dirtyServices.clear();
+    s.index.dirtyWorkloads.clear();
+    s.index.nodesChanged = false;
+    s.index.lostNodes.clear();
     return s;
   }
 

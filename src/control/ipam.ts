@@ -37,11 +37,7 @@ export function allocatePodIp(s: ClusterState, node: Node): string | undefined {
   const c = parseCidr(node.podCidr);
   const last = c.base + cidrSize(c) - 1;
   // Only pods on this node hold addresses of its CIDR: look at those, not every pod IP.
-  const used = new Set<number>();
-  for (const key of s.index.podsByNode.get(node.name) ?? []) {
-    const ip = s.pods.get(key)?.ip;
-    if (ip) used.add(parseIp(ip));
-  }
+  const used = s.index.podIpsByNode.get(node.name) ?? new Set<number>();
   for (let ip = c.base + 2; ip < last; ip++) {
     if (used.has(ip)) continue;
     const text = formatIp(ip);

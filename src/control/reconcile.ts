@@ -12,10 +12,14 @@ import { collectOrphans, reconcileDaemonSets, reconcileReplicas } from './worklo
  * tolerate the taint and stay, as in Kubernetes.
  */
 export function evictFromFailedNodes(s: ClusterState, emit: Emit): void {
-  for (const [node, keys] of [...s.index.podsByNode]) {
+  // The scheduler never binds to a NotReady node, so only nodes lost since the last pass matter.
+  if (s.index.lostNodes.size === 0) return;
+  const lost = [...s.index.lostNodes];
+  s.index.lostNodes.clear();
+  for (const node of lost) {
     const n = s.nodes.get(node);
     if (n?.ready) continue;
-    for (const key of [...keys]) {
+    for (const key of [...s.index.podsByNode.get(node) ?? []]) {
       const p = s.pods.get(key);
       if (!p || p.owner?.kind === 'DaemonSet') continue;
       emit(event('PodDeleted', `pod/${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name, reason: n ? 'NodeLost' : 'NodeRemoved' }));

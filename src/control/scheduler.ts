@@ -42,24 +42,43 @@ function unfit(s: ClusterState, p: Pod, n: Node): string | undefined {
   return undefined;
 }
 
-/** How many pods of p's owner each node holds. */
-function siblingsByNode(s: ClusterState, p: Pod): Map<string, number> {
-  const out = new Map<string, number>();
-  if (!p.owner) return out;
-  for (const key of s.index.podsByOwner.get(workloadKey(p.owner.kind, p.namespace, p.owner.name)) ?? []) {
-    const node = s.pods.get(key)?.node;
-    if (node) out.set(node, (out.get(node) ?? 0) + 1);
+/** Per owner, how many of its pods each node holds: built once per pass, kept as pods are placed. */
+class SiblingCounts {
+  private readonly byOwner = new Map<string, Map<string, number>>();
+  private readonly s: ClusterState;
+  constructor(s: ClusterState) {
+    this.s = s;
   }
-  return out;
+
+  of(p: Pod): Map<string, number> {
+    if (!p.owner) return new Map();
+    const owner = workloadKey(p.owner.kind, p.namespace, p.owner.name);
+    let out = this.byOwner.get(owner);
+    if (!out) {
+      out = new Map();
+      for (const key of this.s.index.podsByOwner.get(owner) ?? []) {
+        const node = this.s.pods.get(key)?.node;
+        if (node) out.set(node, (out.get(node) ?? 0) + 1);
+      }
+      this.byOwner.set(owner, out);
+    }
+    return out;
+  }
+
+  placed(p: Pod, node: string): void {
+    if (!p.owner) return;
+    const m = this.of(p);
+    m.set(node, (m.get(node) ?? 0) + 1);
+  }
 }
 
 /** The best node for a pod, or undefined when none fits. */
-function bestNode(s: ClusterState, p: Pod, heap: NodeHeap): Node | undefined {
+function bestNode(s: ClusterState, p: Pod, heap: NodeHeap, siblingCounts: SiblingCounts): Node | undefined {
   if (p.targetNode) {
     const n = s.nodes.get(p.targetNode);
     return n && !unfit(s, p, n) ? n : undefined;
   }
-  const siblings = siblingsByNode(s, p);
+  const siblings = siblingCounts.of(p);
   const free = heap.first((n) => !siblings.has(n.name) && !unfit(s, p, n));
   if (free) return free;
   let best: Node | undefined;
@@ -94,10 +113,11 @@ function unschedulableMessage(s: ClusterState, p: Pod, extra?: string): string {
 export function schedulePending(s: ClusterState, emit: Emit): void {
   if (s.index.unscheduled.size === 0) return;
   const heap = new NodeHeap(s.nodes.values(), (n) => podsOn(s, n.name));
+  const siblings = new SiblingCounts(s);
   for (const key of [...s.index.unscheduled]) {
     const p = s.pods.get(key);
     if (!p || p.node || p.phase !== 'Pending') continue;
-    const best = bestNode(s, p, heap);
+    const best = bestNode(s, p, heap, siblings);
     const ip = best && (p.hostNetwork ? best.ip : allocatePodIp(s, best));
     if (!best || !ip) {
       const msg = unschedulableMessage(s, p, best ? `node(s) had no free pod IP in ${best.podCidr}` : undefined);
@@ -108,5 +128,6 @@ export function schedulePending(s: ClusterState, emit: Emit): void {
     }
     emit(event('PodScheduled', `pod/${p.namespace}/${p.name}`, { namespace: p.namespace, name: p.name, node: best.name, ip }));
     heap.update(best);
+    siblings.placed(p, best.name);
   }
 }

@@ -58,8 +58,20 @@ function victims(pods: Pod[], count: number): Pod[] {
 
 /** Replicated workloads: create or delete pods until each has `replicas`. */
 export function reconcileReplicas(s: ClusterState, emit: Emit): void {
+  const dirty = s.index.dirtyWorkloads;
+  if (dirty.size === 0) return;
+  // Take this controller's share of the work list first: pods it creates re-mark their owner.
+  const mine = new Set<string>();
+  for (const key of dirty) {
+    const w = s.workloads.get(key);
+    if (!w || w.kind !== 'DaemonSet') { mine.add(key); dirty.delete(key); }
+  }
+  if (mine.size === 0) return;
+  // Walk in workload order (deterministic event order), looking only at dirty ones.
   for (const w of [...s.workloads.values()]) {
-    if (w.kind === 'DaemonSet') continue;
+    if (w.kind === 'DaemonSet' || !mine.has(workloadKey(w.kind, w.namespace, w.name))) continue;
+    // The owner index counts without building the pod list: most workloads are settled.
+    if ((s.index.podsByOwner.get(workloadKey(w.kind, w.namespace, w.name))?.size ?? 0) === w.replicas) continue;
     const pods = ownedPods(s, w);
     if (pods.length < w.replicas) for (let i = pods.length; i < w.replicas; i++) createPod(s, w, emit);
     else if (pods.length > w.replicas) for (const p of victims(pods, pods.length - w.replicas)) deletePod(p, 'ScaledDown', emit);
@@ -74,8 +86,14 @@ function daemonFits(w: Workload, n: Node): boolean {
 
 /** DaemonSets: one pod per fitting node; pods on nodes that left or no longer fit are collected. */
 export function reconcileDaemonSets(s: ClusterState, emit: Emit): void {
+  const dirty = s.index.dirtyWorkloads;
+  const all = s.index.nodesChanged;
+  s.index.nodesChanged = false;
+  const mine = new Set<string>();
+  for (const key of dirty) if (s.workloads.get(key)?.kind === 'DaemonSet') { mine.add(key); dirty.delete(key); }
+  if (!all && mine.size === 0) return;
   for (const w of [...s.workloads.values()]) {
-    if (w.kind !== 'DaemonSet') continue;
+    if (w.kind !== 'DaemonSet' || (!all && !mine.has(workloadKey(w.kind, w.namespace, w.name)))) continue;
     const byNode = new Map<string, Pod>();
     for (const p of ownedPods(s, w)) {
       const target = p.targetNode ?? p.node;
@@ -89,9 +107,10 @@ export function reconcileDaemonSets(s: ClusterState, emit: Emit): void {
 
 /** Pods whose owner is gone are garbage-collected (ownerReferences cascade). */
 export function collectOrphans(s: ClusterState, emit: Emit): void {
-  for (const [owner, keys] of [...s.index.podsByOwner]) {
+  // An owner goes away only by WorkloadDeleted, which marks it dirty.
+  for (const owner of [...s.index.dirtyWorkloads]) {
     if (s.workloads.has(owner)) continue;
-    for (const key of [...keys]) {
+    for (const key of [...s.index.podsByOwner.get(owner) ?? []]) {
       const p = s.pods.get(key);
       if (p) deletePod(p, 'OwnerDeleted', emit);
     }

@@ -15,6 +15,7 @@ import { registerDelete } from './delete.js';
 import { registerScale } from './scale.js';
 import { registerLabel } from './label.js';
 import { registerNode } from './node.js';
+import { registerGen } from './gen.js';
 import { registerTrace } from './trace.js';
 import { registerFlows } from './flows.js';
 import { registerRoutes } from './routes.js';
@@ -26,7 +27,7 @@ import { registerVerify } from './verify.js';
 export const VERBS: RegisterVerb[] = [
   registerDemo,
   registerReplay,
-  registerApply, registerDelete, registerScale, registerLabel, registerNode,
+  registerApply, registerDelete, registerScale, registerLabel, registerNode, registerGen,
   registerGet,
   registerDescribe,
   registerHistory,
