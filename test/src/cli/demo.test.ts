@@ -36,8 +36,26 @@ describe('podnet demo / get / trace (spawned)', () => {
     const r = podnet(['get', 'pods', '-o', 'json', '--db', db]);
     const list = JSON.parse(r.stdout) as { kind: string; items: { spec: { nodeName: string }; status: { podIP: string; phase: string } }[] };
     expect(list.kind).toBe('List');
-    expect(list.items).toHaveLength(4);
+    // nginx-rs 3, client, nginx-rc 2 (scaled 3 -> 6 -> 2), fluentd 3 (one per worker), nginx-ds 2 (labelled workers)
+    expect(list.items).toHaveLength(11);
     expect(list.items.every((i) => i.status.phase === 'Running' && /^10\.244\.\d+\.\d+$/.test(i.status.podIP) && i.spec.nodeName.startsWith('worker-'))).toBe(true);
+  });
+
+  it("replays the seeds' story: RC scaled, worker-c failed and its RC pods recreated, DaemonSets, LoadBalancer and Ingress", () => {
+    const at = (t: string, ...args: string[]) => podnet(['get', ...args, '--db', db, '--at', t]).stdout;
+    expect(at('45s', 'pods').match(/nginx-rc-/g)).toHaveLength(6);
+    expect(at('65s', 'pods', '-o', 'wide').match(/fluentd-ds-\S+\s.*worker-[abc]/g)).toHaveLength(3);
+    const afterFail = at('75s', 'pods', '-o', 'wide');
+    expect(afterFail).not.toMatch(/nginx-rc-\S+.*Running.*worker-c/);
+    expect(afterFail.match(/nginx-rc-/g)).toHaveLength(2);
+    expect(at('85s', 'pods')).not.toContain('nginx-ds-');
+    expect(at('95s', 'pods', '-o', 'wide').match(/nginx-ds-\S+\s.*worker-[ab]\s/g)).toHaveLength(2);
+    const svc = podnet(['get', 'svc', '-A', '--db', db]).stdout;
+    expect(svc).toMatch(/default\s+kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP/);
+    expect(svc).toMatch(/kube-system\s+kube-dns\s+ClusterIP\s+10\.96\.0\.10\s+<none>\s+53\/UDP,53\/TCP,9153\/TCP/);
+    expect(svc).toMatch(/ingress-nginx\s+ingress-nginx-controller\s+LoadBalancer\s+10\.96\.0\.3\s+203\.0\.113\.2\s+80:30000\/TCP,443:30001\/TCP/);
+    expect(svc).toMatch(/default\s+nginx-lb\s+LoadBalancer\s+10\.96\.0\.4\s+203\.0\.113\.3\s+80:30002\/TCP/);
+    expect(podnet(['get', 'ep', 'kubernetes', '--db', db]).stdout).toMatch(/kubernetes\s+172\.18\.0\.2:6443/);
   });
 
   it('get --at shows the past: before the client pod existed', () => {
