@@ -23,7 +23,7 @@ export interface Probe {
   port: number;
   /** What `podnet trace` is given as destination. */
   traceDst: string;
-  /** Pods allowed to answer (a Service's endpoints), when more than one may. */
+  /** Who may answer (a Service's endpoints, named as traces name them), when more than one may. */
   anyOf?: string[];
 }
 
@@ -48,6 +48,15 @@ function rng(seed: number): () => number {
   };
 }
 
+/** How a trace names whoever holds an endpoint IP: `pod NS/NAME`, or `node NAME` (API server, hostNetwork). */
+function answerOf(state: ClusterState, ip: string): string {
+  const key = state.podIps.get(ip);
+  const pod = key ? state.pods.get(key) : undefined;
+  if (pod && !pod.hostNetwork) return `pod ${key}`;
+  for (const n of state.nodes.values()) if (n.ip === ip) return `node ${n.name}`;
+  return `pod ${key ?? ip}`;
+}
+
 /** Candidate probes of every kind the cluster has, then a round-robin sample of `count`. */
 export function planProbes(state: ClusterState, lab: LabState, count: number): Probe[] {
   const byKind = new Map<ProbeKind, Probe[]>();
@@ -60,7 +69,7 @@ export function planProbes(state: ClusterState, lab: LabState, count: number): P
     const ep = state.endpoints.get(`${svc.namespace}/${svc.name}`);
     const tcp = svc.ports.find((p) => p.protocol === 'TCP');
     if (!ep?.endpoints.length || !tcp || svc.clusterIP === 'None') continue;
-    const anyOf = ep.endpoints.map((e) => `${svc.namespace}/${e.pod}`);
+    const anyOf = ep.endpoints.map((e) => answerOf(state, e.ip));
     for (const a of lab.pods) add({ kind: 'pod-service', src: a, dstIp: svc.clusterIP, port: tcp.port, traceDst: svc.clusterIP, anyOf });
     if (tcp.nodePort) for (const n of state.nodes.values()) {
       if (n.role !== 'control-plane') add({ kind: 'nodeport', src: 'internet', dstIp: n.publicIp, port: tcp.nodePort, traceDst: n.publicIp, anyOf });
@@ -78,10 +87,38 @@ export function planProbes(state: ClusterState, lab: LabState, count: number): P
   return out;
 }
 
-function kernelConnect(p: Probe): { ok: boolean; reply?: string; error?: string } {
+interface KernelAnswer { ok: boolean; reply?: string; error?: string; local?: string }
+
+function kernelConnect(p: Probe): KernelAnswer {
   const ns = p.src === 'internet' ? INTERNET_NS : p.src.ns;
   const out = tryRun(['ip', 'netns', 'exec', ns, process.execPath, probeAgentPath(), 'connect', 'tcp', p.dstIp, String(p.port), '1500']);
-  try { return JSON.parse(out ?? '') as { ok: boolean; reply?: string }; } catch { return { ok: false, error: 'probe agent failed' }; }
+  try { return JSON.parse(out ?? '') as KernelAnswer; } catch { return { ok: false, error: 'probe agent failed' }; }
+}
+
+/** The DNAT target conntrack recorded for the probe's connection on the sender's node (`conntrack -L`). */
+function kernelDnat(p: Probe, k: KernelAnswer): string | undefined {
+  if (p.src === 'internet' || !k.local) return undefined;
+  const sport = k.local.split(':')[1]!;
+  const out = tryRun(['ip', 'netns', 'exec', p.src.nodeNs, 'conntrack', '-L', '-p', 'tcp', '-s', p.src.ip, '-d', p.dstIp, '--sport', sport, '--dport', String(p.port)]) ?? '';
+  // orig tuple first, then the reply tuple: its source is where the DNAT sent us.
+  const m = /src=\S+ dst=\S+ sport=\d+ dport=\d+ .*?src=(\S+) dst=\S+ sport=(\d+)/.exec(out);
+  return m ? `${m[1]}:${m[2]}` : undefined;
+}
+
+/** The DNAT target of kube-proxy's step in a trace. */
+function traceDnat(t: Trace): string | undefined {
+  const step = t.hops.flatMap((h) => h.steps).find((s) => s.point === 'kube-proxy' && s.action === 'dnat');
+  const after = step?.packet?.split('=>')[1] ?? '';
+  const m = /> (\d+\.\d+\.\d+\.\d+:\d+)/.exec(after);
+  return m?.[1];
+}
+
+/** The IP of whoever a `pod NS/NAME` / `node NAME` answer names. */
+function ipOfAnswer(state: ClusterState, answer: string): string | undefined {
+  const [kind, name] = answer.split(' ');
+  if (kind === 'pod') return state.pods.get(name ?? '')?.ip;
+  if (kind === 'node') return state.nodes.get(name ?? '')?.ip;
+  return undefined;
 }
 
 /** `ip route get` on the sending pod's node, as the packet arrives from its veth. */
@@ -99,10 +136,6 @@ function traceNextHop(t: Trace): string | undefined {
   return m ? `${m[1] ? `via ${m[1]} ` : ''}dev ${m[2]}` : undefined;
 }
 
-function answered(reply: string | undefined): string {
-  return reply === 'internet' ? `internet ${formatIp(INTERNET_HOST)}` : `pod ${reply}`;
-}
-
 /** Run one probe on both sides and compare. */
 export function runProbe(state: ClusterState, lab: LabState, p: Probe): ProbeResult {
   const k = kernelConnect(p);
@@ -110,15 +143,23 @@ export function runProbe(state: ClusterState, lab: LabState, p: Probe): ProbeRes
   let t: Trace | undefined;
   let traceError: string | undefined;
   try { t = tracePacket(state, createDatapath('wasm'), { src, dst: p.traceDst, port: p.port, proto: 'tcp' }); } catch (e) { traceError = (e as Error).message; }
-  const kernel = k.ok ? `DELIVERED to ${answered(k.reply)}` : `not delivered (${k.error})`;
+  const kernel = k.ok ? `DELIVERED to ${k.reply}` : `not delivered (${k.error})`;
   const podnet = traceError ? `error: ${traceError}` : t!.disposition === 'DELIVERED' ? `DELIVERED to ${t!.deliveredTo}` : `DROPPED ${t!.reason}`;
   const checks: ProbeResult['checks'] = [];
   const delivered = k.ok && t?.disposition === 'DELIVERED';
   checks.push({ what: 'delivered', kernel: String(k.ok), podnet: String(t?.disposition === 'DELIVERED'), agree: k.ok === (t?.disposition === 'DELIVERED') });
   if (delivered) {
-    const kPod = answered(k.reply);
-    const ok = p.anyOf ? p.anyOf.map((x) => `pod ${x}`).includes(kPod) && p.anyOf.map((x) => `pod ${x}`).includes(t!.deliveredTo ?? '') : kPod === t!.deliveredTo;
+    const kPod = k.reply ?? '';
+    const ok = p.anyOf ? p.anyOf.includes(kPod) && p.anyOf.includes(t!.deliveredTo ?? '') : kPod === t!.deliveredTo;
     checks.push({ what: p.anyOf ? 'answered by an endpoint' : 'answered by', kernel: kPod, podnet: t!.deliveredTo ?? '', agree: ok });
+  }
+  if (p.kind === 'pod-service' && delivered) {
+    // Each side must have DNATed to the very endpoint that answered.
+    const kd = kernelDnat(p, k);
+    const td = t ? traceDnat(t) : undefined;
+    const kOk = !!kd && kd.split(':')[0] === ipOfAnswer(state, k.reply ?? '');
+    const tOk = !!td && td.split(':')[0] === ipOfAnswer(state, t!.deliveredTo ?? '');
+    checks.push({ what: 'DNAT to the answering endpoint', kernel: kd ?? 'no conntrack entry', podnet: td ?? 'no DNAT step', agree: kOk && tOk });
   }
   if (p.kind === 'pod-pod across nodes' || (p.kind === 'pod-pod same node' && state.config!.cni === 'calico')) {
     const kh = kernelNextHop(p);

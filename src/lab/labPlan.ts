@@ -5,7 +5,7 @@
 import { formatIp, formatMac, macFromId, parseCidr, type Mac } from '../../engine/net/index.js';
 import { ValidationError } from '../../engine/errors.js';
 import type { ClusterState } from '../cluster/index.js';
-import { CALICO_HOST_MAC, ClusterNetwork, INTERNET_HOST, formatRoute, ownRoutes, sharedRoutes, vpcGateway, type NodeNet, type PodNet } from '../network/index.js';
+import { CALICO_HOST_MAC, CloudNetwork, ClusterNetwork, INTERNET_HOST, ServiceTable, formatRoute, iptablesProbability, iptablesSave, ownRoutes, sharedRoutes, vpcGateway, type NodeNet, type PodNet } from '../network/index.js';
 import { GATEWAY_NS, INTERNET_NS, nodeNs, podNs, VPC_NS, vpcPort } from './labNames.js';
 
 /** One command: argv run as is (ip -n NS ... or ip netns exec NS ...), with optional stdin. */
@@ -26,11 +26,19 @@ export interface LabPod {
   ports: { proto: 'tcp' | 'udp'; port: number }[];
 }
 
+/** A node's root namespace, and the host ports something listens on there (the API server). */
+export interface LabNode {
+  name: string;
+  ns: string;
+  ip: string;
+  ports: { proto: 'tcp' | 'udp'; port: number }[];
+}
+
 export interface LabPlan {
   namespaces: string[];
   commands: LabCommand[];
   pods: LabPod[];
-  nodes: { name: string; ns: string; ip: string }[];
+  nodes: LabNode[];
 }
 
 /** Largest cluster the lab will build on one machine. */
@@ -50,7 +58,27 @@ const ip = (ns: string, ...args: string[]): LabCommand => ({ argv: ['ip', '-n', 
 const exec = (ns: string, ...args: string[]): LabCommand => ({ argv: ['ip', 'netns', 'exec', ns, ...args] });
 const sysctl = (ns: string, key: string, value: string): LabCommand => exec(ns, 'sysctl', '-qw', `${key}=${value}`);
 
-function cloudCommands(net: ClusterNetwork): LabCommand[] {
+/**
+ * The cloud load balancer in the gateway namespace: each LoadBalancer listener DNATs to
+ * a healthy node's NodePort (CloudNetwork.lbTargets decides which nodes), one chosen at
+ * random per connection like a flow hash, the client address kept.
+ */
+function loadBalancerRules(net: ClusterNetwork, services: ServiceTable): string[] {
+  const cloud = new CloudNetwork(net);
+  const rules: string[] = [];
+  for (const e of services.ports) {
+    if (e.lbIp === undefined || e.nodePort === undefined) continue;
+    const p = e.proto === 17 ? 'udp' : 'tcp';
+    const targets = cloud.lbTargets(e).map((i) => [...net.state.nodes.values()].find((n) => n.index === i)!);
+    targets.forEach((n, i) => {
+      const stat = i < targets.length - 1 ? ` -m statistic --mode random --probability ${iptablesProbability(1 / (targets.length - i))}` : '';
+      rules.push(`-A PREROUTING -d ${formatIp(e.lbIp!)}/32 -i eth1 -p ${p} -m ${p} --dport ${e.port}${stat} -j DNAT --to-destination ${n.ip}:${e.nodePort}`);
+    });
+  }
+  return rules;
+}
+
+function cloudCommands(net: ClusterNetwork, services: ServiceTable): LabCommand[] {
   const c = net.state.config!;
   const vpc = parseCidr(c.nodeNetwork);
   const gw = formatIp(vpcGateway(net));
@@ -68,7 +96,7 @@ function cloudCommands(net: ClusterNetwork): LabCommand[] {
     ip(GATEWAY_NS, 'route', 'add', `${formatIp(INTERNET_HOST)}/32`, 'via', INET_LINK),
   ];
   // The internet gateway: each node's private IP <-> its public IP, 1:1, no port change.
-  const rules = ['*nat', ':PREROUTING ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]'];
+  const rules = ['*nat', ':PREROUTING ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ...loadBalancerRules(net, services)];
   for (const n of net.state.nodes.values()) {
     rules.push(`-A PREROUTING -d ${n.publicIp}/32 -i eth1 -j DNAT --to-destination ${n.ip}`);
     rules.push(`-A POSTROUTING -s ${n.ip}/32 -o eth1 -j SNAT --to-source ${n.publicIp}`);
@@ -146,6 +174,9 @@ function podCommands(net: ClusterNetwork, nn: NodeNet, pn: PodNet): LabCommand[]
     out.push(ip(ns, 'route', 'add', 'default', 'via', formatIp(nn.gateway), 'dev', 'eth0'));
   } else {
     out.push(ip(node, 'link', 'set', pn.hostIf, 'master', nn.bridge!.name), ip(node, 'link', 'set', pn.hostIf, 'up'));
+    // flannel's CNI config sets hairpinMode: a pod reaching itself through its Service
+    // gets the frame back out of the port it came in on.
+    out.push(exec(node, 'bridge', 'link', 'set', 'dev', pn.hostIf, 'hairpin', 'on'));
     out.push(ip(ns, 'route', 'add', 'default', 'via', formatIp(nn.gateway), 'dev', 'eth0'));
   }
   return out;
@@ -165,8 +196,11 @@ function listenPorts(pn: PodNet): LabPod['ports'] {
  * Plan the lab for a cluster state. Refuses clusters too big for one machine and
  * Pods with hostNetwork (they would share the node namespace: not modelled in the lab).
  */
-export function planLab(state: ClusterState, iptablesNat?: (net: ClusterNetwork, nn: NodeNet) => string): LabPlan {
+export function planLab(state: ClusterState): LabPlan {
   const net = new ClusterNetwork(state);
+  if (state.config!.kubeProxy !== 'iptables') {
+    throw new ValidationError(`lab: kube-proxy mode ${state.config!.kubeProxy} is not built in the lab (it needs ipvsadm and ipsets); use kubeProxy: iptables in the scenario`);
+  }
   const running = [...state.pods.values()].filter((p) => p.phase === 'Running' && p.ip && !p.hostNetwork);
   if (state.nodes.size > LAB_MAX_NODES || running.length > LAB_MAX_PODS) {
     throw new ValidationError(`lab: the cluster has ${state.nodes.size} nodes and ${running.length} pods; the lab builds at most ${LAB_MAX_NODES} nodes and ${LAB_MAX_PODS} pods on one machine (use --at to pick an earlier, smaller point, or a smaller scenario)`);
@@ -180,9 +214,11 @@ export function planLab(state: ClusterState, iptablesNat?: (net: ClusterNetwork,
     plan.namespaces.push(podNs(pn, nn.node.index));
     plan.pods.push({ key: pn.key, ns: podNs(pn, nn.node.index), node: pn.node, nodeNs: nodeNs(nn), ip: p.ip!, hostIf: pn.hostIf, ports: listenPorts(pn) });
   }
-  plan.commands.push(...cloudCommands(net));
+  const services = new ServiceTable(state);
+  plan.commands.push(...cloudCommands(net, services));
   for (const nn of nodes) {
-    plan.nodes.push({ name: nn.node.name, ns: nodeNs(nn), ip: formatIp(nn.ip) });
+    // kubeadm's API server listens on the control plane's node IP, port 6443.
+    plan.nodes.push({ name: nn.node.name, ns: nodeNs(nn), ip: formatIp(nn.ip), ports: nn.node.role === 'control-plane' ? [{ proto: 'tcp', port: 6443 }] : [] });
     plan.commands.push(...nodeCommands(net, nn));
   }
   for (const p of running) {
@@ -191,7 +227,8 @@ export function planLab(state: ClusterState, iptablesNat?: (net: ClusterNetwork,
   }
   for (const nn of nodes) {
     plan.commands.push(...routeCommands(net, nn));
-    if (iptablesNat) plan.commands.push({ ...exec(nodeNs(nn), 'iptables-restore'), stdin: iptablesNat(net, nn) });
+    // The nat table exactly as `podnet iptables NODE` prints it.
+    plan.commands.push({ ...exec(nodeNs(nn), 'iptables-restore'), stdin: `${iptablesSave(net, services, nn.node.name)}\n` });
   }
   return plan;
 }

@@ -2,14 +2,14 @@
 // maybe after a crash) know it.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LabPod } from './labPlan.js';
+import type { LabNode, LabPod } from './labPlan.js';
 
 export interface LabState {
   db: string;
   at: { seq: number; time: number };
   namespaces: string[];
   pods: LabPod[];
-  nodes: { name: string; ns: string; ip: string }[];
+  nodes: LabNode[];
 }
 
 /** Where the state lives: $PODNET_LAB_STATE, else /run/podnet/lab.json. */

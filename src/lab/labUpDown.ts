@@ -1,15 +1,18 @@
 // `lab up` builds the plan in namespaces and starts a probe listener in every pod;
 // `lab down` removes every namespace with the podnet prefix (and so every device and
 // process in them), whatever state a failed or interrupted run left.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../engine/packageRoot.js';
 import type { ClusterState } from '../cluster/index.js';
-import type { ClusterNetwork, NodeNet } from '../network/index.js';
 import { checkLabHost, run, startDetached, tryRun } from './LabHost.js';
-import { LAB_PREFIX } from './labNames.js';
+import { formatIp } from '../../engine/net/index.js';
+import { INTERNET_HOST } from '../network/index.js';
+import { INTERNET_NS, LAB_PREFIX } from './labNames.js';
 import { planLab } from './labPlan.js';
 import { clearLabState, saveLabState, type LabState } from './labState.js';
 
-const AGENT = fileURLToPath(new URL('./probeAgent.js', import.meta.url));
+/** The compiled probe agent (dist/ is built by npm ci; tests run from source but spawn this). */
+const AGENT = join(packageRoot(), 'dist', 'src', 'lab', 'probeAgent.js');
 
 /** Namespaces on this machine that the lab made. */
 export function labNamespaces(): string[] {
@@ -31,14 +34,12 @@ export function labDown(): number {
 
 export interface LabUpOptions {
   db: string;
-  /** kube-proxy's nat table for a node, as iptables-save prints it. */
-  iptablesNat?: (net: ClusterNetwork, nn: NodeNet) => string;
 }
 
 /** Build the cluster's network as it was in `state`. Cleans up after itself if any step fails or on Ctrl-C. */
 export function labUp(state: ClusterState, o: LabUpOptions): LabState {
   checkLabHost();
-  const plan = planLab(state, o.iptablesNat);
+  const plan = planLab(state);
   if (labNamespaces().length) labDown();
   const onSignal = () => { labDown(); process.exit(130); };
   process.once('SIGINT', onSignal);
@@ -47,9 +48,12 @@ export function labUp(state: ClusterState, o: LabUpOptions): LabState {
     for (const ns of plan.namespaces) run({ argv: ['ip', 'netns', 'add', ns] });
     for (const c of plan.commands) run(c);
     for (const p of plan.pods) {
-      startDetached(['ip', 'netns', 'exec', p.ns, process.execPath, AGENT, 'listen', p.key, ...p.ports.map((x) => `${x.proto}:${x.port}`)]);
+      startDetached(['ip', 'netns', 'exec', p.ns, process.execPath, AGENT, 'listen', `pod ${p.key}`, ...p.ports.map((x) => `${x.proto}:${x.port}`)]);
     }
-    startDetached(['ip', 'netns', 'exec', 'pn-inet', process.execPath, AGENT, 'listen', 'internet', 'tcp:80', 'tcp:443', 'udp:53']);
+    for (const n of plan.nodes) {
+      if (n.ports.length) startDetached(['ip', 'netns', 'exec', n.ns, process.execPath, AGENT, 'listen', `node ${n.name}`, ...n.ports.map((x) => `${x.proto}:${x.port}`)]);
+    }
+    startDetached(['ip', 'netns', 'exec', INTERNET_NS, process.execPath, AGENT, 'listen', `internet ${formatIp(INTERNET_HOST)}`, 'tcp:80', 'tcp:443', 'udp:53']);
     const s: LabState = { db: o.db, at: { seq: state.seq, time: state.time }, namespaces: plan.namespaces, pods: plan.pods, nodes: plan.nodes };
     saveLabState(s);
     return s;
