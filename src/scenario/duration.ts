@@ -20,6 +20,7 @@ export function tryParseDuration(text: string): number | undefined {
 
 /** `1h30m5s` style text for a duration in ms (kubectl's AGE style, shortened). */
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
   if (ms < 1000) return `${Math.round(ms)}ms`;
   let s = Math.floor(ms / 1000);
   const d = Math.floor(s / 86400); s %= 86400;

@@ -6,7 +6,11 @@ import { packageRoot } from '../../../engine/packageRoot.js';
 import { dbOption, type RegisterVerb, dbPath, type Io } from '../context.js';
 import { getCommand } from './get.js';
 import { replayScenarioFile } from './replay.js';
-import { traceCommand } from './trace.js';
+import { traceCommand, type TraceOptions } from './trace.js';
+import { clusterCodec } from '../../cluster/index.js';
+import { readEvents } from '../../query/events.js';
+import { formatDuration } from '../../scenario/index.js';
+import { formatTimeline } from '../formatTimeline.js';
 
 /** The bundled demo scenario. */
 export function demoScenarioPath(): string {
@@ -38,24 +42,38 @@ export function demoCommand(io: Io, o: DemoOptions): void {
   io.out(`# podnet demo: the seeds' cluster (${file.replace(packageRoot() + '/', '')}) -> ${db}\n`);
   const r = replayScenarioFile(io, file, db, true);
   io.out(`replayed ${r.steps} steps: ${r.events} events appended to the log and folded into the cluster\n`);
-  io.out('$ podnet get nodes -o wide');
+  io.out('What happened (from the event log; `podnet log` has every event):');
+  const log = EventLog.open(db, { readonly: true });
+  try { io.out(formatTimeline(readEvents(log, clusterCodec())).join('\n')); } finally { log.close(); }
+  const s = r.state;
+  const failure = firstFailure(db);
+  if (failure !== undefined) {
+    io.out(`\n$ podnet get pods -o wide --at ${formatDuration(failure - 1000)}   # just before the node failure`);
+    getCommand(io, 'pods', undefined, { db, output: 'wide', at: formatDuration(failure - 1000) });
+  }
+  io.out('\n$ podnet get nodes -o wide');
   getCommand(io, 'nodes', undefined, { db, output: 'wide' });
   io.out('\n$ podnet get pods -o wide');
   getCommand(io, 'pods', undefined, { db, output: 'wide' });
-  io.out('\n$ podnet get svc');
-  getCommand(io, 'svc', undefined, { db });
-  io.out('\n$ podnet get endpoints');
-  getCommand(io, 'ep', undefined, { db });
-  const s = r.state;
+  io.out('\n$ podnet get svc,ep');
+  getCommand(io, 'svc,ep', undefined, { db });
   const client = s.pods.get('default/client');
   const peer = [...s.pods.values()].find((p) => p.owner?.name === 'nginx-rs' && p.node === client?.node && p.phase === 'Running');
-  if (client && peer) {
-    io.out(`\n$ podnet trace pod/client pod/${peer.name} --port 80`);
-    traceCommand(io, 'pod/client', `pod/${peer.name}`, { db, port: '80', backend: o.backend });
-    io.out(`\n$ podnet trace pod/client pod/client --port 8080   # container to container`);
-    traceCommand(io, 'pod/client', 'pod/client', { db, port: '8080', backend: o.backend });
-  }
-  io.out(`\nNext: podnet get pods -o wide --at 0s | podnet get rs nginx-rs -o yaml | podnet trace --help   (all with --db ${db})`);
+  const show = (args: string, src: string, dst: string, opts: Partial<TraceOptions>) => {
+    io.out(`\n$ podnet trace ${args}`);
+    traceCommand(io, src, dst, { db, backend: o.backend, ...opts });
+  };
+  if (client && peer) show(`pod/client pod/${peer.name} --port 80   # pod to pod, same node`, 'pod/client', `pod/${peer.name}`, { port: '80' });
+  if (client) show('pod/client pod/client --port 8080   # container to container', 'pod/client', 'pod/client', { port: '8080' });
+  if (client && s.services.has('default/nginx')) show('pod/client svc/nginx --reply   # pod to Service: DNAT, and the reply un-NATed', 'pod/client', 'svc/nginx', { reply: true });
+  if (s.services.get('default/nginx-lb')?.loadBalancerIP) show('internet svc/nginx-lb   # internet to a LoadBalancer Service', 'internet', 'svc/nginx-lb', {});
+  io.out(`\nNext (all with --db ${db}): podnet describe node worker-c | podnet history node/worker-c | podnet diff --from 60s --to 80s | podnet routes worker-a | podnet iptables worker-a | podnet trace pod/client internet`);
+}
+
+/** Scenario time of the first NodeFailed event, if any. */
+function firstFailure(db: string): number | undefined {
+  const log = EventLog.open(db, { readonly: true });
+  try { return readEvents(log, clusterCodec(), { types: ['NodeFailed'] })[0]?.time; } finally { log.close(); }
 }
 
 export const registerDemo: RegisterVerb = (program, io) => {

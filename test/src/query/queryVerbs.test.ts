@@ -81,7 +81,7 @@ describe('podnet history', () => {
     expect(table.code).toBe(0);
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^SEQ\s+TIME\s+EVENT\s+DATA$/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(1, 3))).toEqual([['0ms', 'NodeJoined'], ['30s', 'NodeFailed']]);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(1, 3))).toEqual([['0s', 'NodeJoined'], ['30s', 'NodeFailed']]);
     const pods = json<Ev[]>(['log', '--type', 'PodScheduled']).filter((e) => e.data.node === 'worker-b' && String(e.data.name).startsWith('web'));
     const name = String(pods[0]!.data.name);
     const h = json<{ stream: string; events: { seq: number; type: string }[] }>(['history', `po/${name}`]);
