@@ -6,8 +6,12 @@ import { cidrContains, parseCidr, parseIp, type Cidr } from '../../engine/net/in
 import type { ClusterNetwork } from './ClusterNetwork.js';
 import type { ServicePortEntry } from './ServiceTable.js';
 
-/** The internet host `internet` stands for in traces (example.com's address). */
-export const INTERNET_HOST = parseIp('93.184.216.34');
+/**
+ * The internet host `internet` stands for in traces: an address from TEST-NET-1
+ * (RFC 5737, documentation only, never routed), so `podnet lab`, which gives it to a
+ * namespace of its own, can never be mistaken for traffic to a real host.
+ */
+export const INTERNET_HOST = parseIp('192.0.2.80');
 
 /** Label kubeadm puts on control-plane nodes to keep them out of load balancer pools. */
 export const EXCLUDE_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';

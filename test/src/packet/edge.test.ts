@@ -45,11 +45,11 @@ describe.each(BACKENDS)('edges of the cluster (%s)', (backend) => {
     const node = c.state.nodes.get(clientNode)!;
     const t = tracePacket(c.state, createDatapath(backend), { src: 'pod/client', dst: 'internet', port: 443, proto: 'tcp', reply: true });
     expect(t.disposition).toBe('DELIVERED');
-    expect(t.deliveredTo).toBe('internet 93.184.216.34');
+    expect(t.deliveredTo).toBe('internet 192.0.2.80');
     expect(allSteps(t, 'postrouting')[0]!.detail).toBe(`source -> ${node.ip} (address of the outgoing device)`);
-    expect(allSteps(t, 'gateway')[0]!.packet).toContain(`=> ${node.publicIp}:40000 > 93.184.216.34:443 tcp`);
+    expect(allSteps(t, 'gateway')[0]!.packet).toContain(`=> ${node.publicIp}:40000 > 192.0.2.80:443 tcp`);
     expect(steps(t.reply!)).toEqual(expect.arrayContaining(['gateway:dnat', 'conntrack:un-nat', 'pod-eth0:deliver']));
-    expect(allSteps(t.reply!, 'conntrack')[0]!.packet).toMatch(/=> 93\.184\.216\.34:443 > 10\.244\.\d+\.\d+:40000 tcp$/);
+    expect(allSteps(t.reply!, 'conntrack')[0]!.packet).toMatch(/=> 192\.0\.2\.80:443 > 10\.244\.\d+\.\d+:40000 tcp$/);
     expect(t.reply!.deliveredTo).toBe('pod default/client');
   });
 
@@ -65,7 +65,7 @@ describe.each(BACKENDS)('edges of the cluster (%s)', (backend) => {
     expect(allSteps(t, 'kube-proxy')[0]!.detail).toContain('externalTrafficPolicy Cluster');
     expect(allSteps(t, 'postrouting')).toHaveLength(1);
     const lastHop = t.reply!.hops[t.reply!.hops.length - 1]!;
-    expect(lastHop.steps[0]!.packet).toMatch(new RegExp(`^${svc.loadBalancerIP!.replaceAll('.', '\\.')}:80 > 93\\.184\\.216\\.34:40000`));
+    expect(lastHop.steps[0]!.packet).toMatch(new RegExp(`^${svc.loadBalancerIP!.replaceAll('.', '\\.')}:80 > 192\\.0\\.2\\.80:40000`));
   });
 
   it('internet -> LoadBalancer, externalTrafficPolicy Local: only nodes with endpoints, client IP kept, no SNAT', () => {
@@ -75,7 +75,7 @@ describe.each(BACKENDS)('edges of the cluster (%s)', (backend) => {
     expect(t.disposition).toBe('DELIVERED');
     expect(allSteps(t, 'postrouting')).toHaveLength(0);
     const deliver = allSteps(t, 'pod-eth0').find((s) => s.action === 'deliver')!;
-    expect(deliver.packet).toMatch(/^93\.184\.216\.34:40000 > 10\.244\./);
+    expect(deliver.packet).toMatch(/^192\.0\.2\.80:40000 > 10\.244\./);
     expect(steps(t)).not.toContain('vxlan-encap:encap');
     expect(t.reply!.disposition).toBe('DELIVERED');
   });
