@@ -3,6 +3,7 @@
 // answered, the next hop `ip route get` gives, the DNAT conntrack shows, the MACs the
 // bridge learned) is compared with the trace. Any difference is a disagreement.
 import { createDatapath } from '../../engine/datapath/index.js';
+import { prng } from '../../engine/prng.js';
 import { formatIp, formatMac, macFromIp, parseIp } from '../../engine/net/index.js';
 import type { ClusterState } from '../cluster/index.js';
 import { INTERNET_HOST } from '../network/index.js';
@@ -36,18 +37,6 @@ export interface ProbeResult {
   agree: boolean;
 }
 
-/** A deterministic PRNG (mulberry32) so the same lab samples the same probes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** How a trace names whoever holds an endpoint IP: `pod NS/NAME`, or `node NAME` (API server, hostNetwork). */
 function answerOf(state: ClusterState, ip: string): string {
   const key = state.podIps.get(ip);
@@ -77,7 +66,7 @@ export function planProbes(state: ClusterState, lab: LabState, count: number): P
     if (svc.loadBalancerIP) add({ kind: 'loadbalancer', src: 'internet', dstIp: svc.loadBalancerIP, port: tcp.port, traceDst: svc.loadBalancerIP, anyOf });
   }
   for (const a of lab.pods) add({ kind: 'egress', src: a, dstIp: formatIp(INTERNET_HOST), port: 80, traceDst: 'internet' });
-  const next = rng(state.seq + 1);
+  const next = prng(state.seq + 1); // the same lab samples the same probes
   for (const list of byKind.values()) for (let i = list.length - 1; i > 0; i--) { const j = Math.floor(next() * (i + 1)); [list[i], list[j]] = [list[j]!, list[i]!]; }
   const out: Probe[] = [];
   const lists = [...byKind.values()];
