@@ -1,8 +1,10 @@
 // Secondary indexes over the cluster projection, kept by evolve as events fold in, so
 // controllers at Kubernetes' scale envelope (150,000 pods) look up "pods of this
 // owner", "pods on this node" or "pods labelled app=x" without scanning every pod.
-// They are derived data: snapshots do not store them, restore rebuilds them.
-import type { Pod, Service } from './types.js';
+// They are derived data: snapshots do not store them, and a state builds them from its
+// objects the first time a controller asks (ClusterState.index), not on every replay.
+import type { ClusterState } from './ClusterState.js';
+import { ownerKey, type Pod, type Service } from './types.js';
 
 /** `namespace\0key=value`: one label pair in one namespace. */
 function pairKey(namespace: string, k: string, v: string): string {
@@ -76,29 +78,50 @@ export class ClusterIndex {
   nodesChanged = true;
   /** Nodes that failed or left since the node lifecycle controller last looked. */
   readonly lostNodes = new Set<string>();
-  /** Nodes joined so far, removed ones included: the next node's address index. */
-  nodeSerial = 0;
+
+  /**
+   * The index of a state's objects, as evolve would have kept it, with empty work
+   * lists: every batch in the log ends with the controllers settled. Pods are visited
+   * in creation order, so each set lists them in creation order.
+   */
+  static build(s: ClusterState): ClusterIndex {
+    const ix = new ClusterIndex();
+    for (const [key, svc] of s.services) if (svc.selector) addTo(ix.servicesByPair, servicePair(svc), key);
+    for (const [key, p] of s.pods) ix.addPod(key, p, ownerKey(p));
+    return ix;
+  }
 
   /** Pod keys with a label pair in a namespace (empty when none). */
   podsWithLabel(namespace: string, k: string, v: string): ReadonlySet<string> {
     return this.podsByLabel.get(pairKey(namespace, k, v)) ?? EMPTY;
   }
 
-  podCreated(key: string, p: Pod, ownerKey: string | undefined): void {
-    if (ownerKey) { addTo(this.podsByOwner, ownerKey, key); this.dirtyWorkloads.add(ownerKey); }
-    for (const [k, v] of Object.entries(p.labels)) addTo(this.podsByLabel, pairKey(p.namespace, k, v), key);
-    if (!p.node) this.unscheduled.add(key);
+  /** Index a pod as it is now (no work-list changes). */
+  private addPod(key: string, p: Pod, owner: string | undefined): void {
+    if (owner) addTo(this.podsByOwner, owner, key);
+    for (const k in p.labels) addTo(this.podsByLabel, pairKey(p.namespace, k, p.labels[k]!), key);
+    if (p.node) this.addBinding(key, p, p.node);
+    else this.unscheduled.add(key);
+  }
+
+  private addBinding(key: string, p: Pod, node: string): void {
+    addTo(this.podsByNode, node, key);
+    if (p.ip && !p.hostNetwork) addNumber(this.podIpsByNode, node, ipNumber(p.ip));
+  }
+
+  podCreated(key: string, p: Pod, owner: string | undefined): void {
+    this.addPod(key, p, owner);
+    if (owner) this.dirtyWorkloads.add(owner);
   }
 
   podBound(key: string, p: Pod, services: ReadonlyMap<string, Service>): void {
     this.unscheduled.delete(key);
-    if (p.node) addTo(this.podsByNode, p.node, key);
-    if (p.node && p.ip && !p.hostNetwork) addNumber(this.podIpsByNode, p.node, ipNumber(p.ip));
+    if (p.node) this.addBinding(key, p, p.node);
     this.podChanged(p, services);
   }
 
-  podDeleted(key: string, p: Pod, ownerKey: string | undefined, services: ReadonlyMap<string, Service>): void {
-    if (ownerKey) { removeFrom(this.podsByOwner, ownerKey, key); this.dirtyWorkloads.add(ownerKey); }
+  podDeleted(key: string, p: Pod, owner: string | undefined, services: ReadonlyMap<string, Service>): void {
+    if (owner) { removeFrom(this.podsByOwner, owner, key); this.dirtyWorkloads.add(owner); }
     for (const [k, v] of Object.entries(p.labels)) removeFrom(this.podsByLabel, pairKey(p.namespace, k, v), key);
     this.unscheduled.delete(key);
     if (p.node) { removeFrom(this.podsByNode, p.node, key); this.podChanged(p, services); }

@@ -1,5 +1,5 @@
 import { ClusterIndex } from './ClusterIndex.js';
-import type { ClusterConfig, Endpoints, Ingress, Node, Pod, Service, Workload, WorkloadKind } from './types.js';
+import type { ClusterConfig, Endpoints, Ingress, Node, Pod, Service, Workload } from './types.js';
 
 /**
  * The cluster projection: every object, keyed as `namespace/name` (nodes by name).
@@ -19,8 +19,16 @@ export interface ClusterState {
   /** ClusterIP / NodePort / LoadBalancer IP in use -> service key. */
   serviceIps: Map<string, string>;
   nodePorts: Map<number, string>;
-  /** Derived lookups (pods by owner, node, label; dirty Services), kept by evolve. */
-  index: ClusterIndex;
+  /** Nodes joined so far, removed ones included: the next node's address index. */
+  nodeSerial: number;
+  /**
+   * Derived lookups (pods by owner, node, label) and the controllers' work lists, built
+   * from the objects on first use and kept by evolve from then on. Only controllers use
+   * them, so a replay for a query (or a snapshot restore) never pays for them.
+   */
+  readonly index: ClusterIndex;
+  /** The index once something has asked for it; evolve keeps it only then. */
+  indexed: ClusterIndex | undefined;
   /** Last event folded in. */
   seq: number;
   time: number;
@@ -31,12 +39,8 @@ export function initialClusterState(): ClusterState {
   return {
     nodes: new Map(), namespaces: new Set(), pods: new Map(), workloads: new Map(), services: new Map(),
     endpoints: new Map(), ingresses: new Map(), podIps: new Map(), serviceIps: new Map(), nodePorts: new Map(),
-    index: new ClusterIndex(),
+    nodeSerial: 0, indexed: undefined,
+    get index(): ClusterIndex { return (this.indexed ??= ClusterIndex.build(this)); },
     seq: 0, time: 0,
   };
-}
-
-/** Key of a workload in `ClusterState.workloads`. */
-export function workloadKey(kind: WorkloadKind, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
 }

@@ -1,10 +1,10 @@
 import type { Projection } from '../../engine/replay/index.js';
 import { digestOf } from '../../engine/replay/index.js';
-import { type ClusterState, initialClusterState, workloadKey } from './ClusterState.js';
+import { type ClusterState, initialClusterState } from './ClusterState.js';
 import { evolveCluster } from './evolve.js';
-import { nsKey, type ClusterConfig, type Endpoints, type Ingress, type Node, type Pod, type Service, type Workload } from './types.js';
+import { nsKey, workloadKey, type ClusterConfig, type Endpoints, type Ingress, type Node, type Pod, type Service, type Workload } from './types.js';
 
-/** What a snapshot stores: the objects; indexes are rebuilt on restore. */
+/** What a snapshot stores: the objects; the index is built when a controller first asks. */
 interface ClusterSnapshot {
   config?: ClusterConfig;
   nodes: Node[];
@@ -24,7 +24,7 @@ function toSnapshot(s: ClusterState): ClusterSnapshot {
   return {
     config: s.config, nodes: [...s.nodes.values()], namespaces: [...s.namespaces], pods: [...s.pods.values()],
     workloads: [...s.workloads.values()], services: [...s.services.values()], endpoints: [...s.endpoints.values()],
-    ingresses: [...s.ingresses.values()], nodeSerial: s.index.nodeSerial, seq: s.seq, time: s.time,
+    ingresses: [...s.ingresses.values()], nodeSerial: s.nodeSerial, seq: s.seq, time: s.time,
   };
 }
 
@@ -33,12 +33,11 @@ function fromSnapshot(data: unknown): ClusterState {
   const s = initialClusterState();
   if (snap.config) s.config = snap.config;
   for (const n of snap.nodes) s.nodes.set(n.name, n);
-  s.index.nodeSerial = snap.nodeSerial ?? Math.max(-1, ...snap.nodes.map((n) => n.index)) + 1;
+  s.nodeSerial = snap.nodeSerial ?? Math.max(-1, ...snap.nodes.map((n) => n.index)) + 1;
   for (const ns of snap.namespaces) s.namespaces.add(ns);
   for (const svc of snap.services) {
     const key = nsKey(svc.namespace, svc.name);
     s.services.set(key, svc);
-    s.index.serviceApplied(key, svc, undefined);
     if (svc.clusterIP !== 'None') s.serviceIps.set(svc.clusterIP, key);
     if (svc.loadBalancerIP) s.serviceIps.set(svc.loadBalancerIP, key);
     for (const p of svc.ports) if (p.nodePort) s.nodePorts.set(p.nodePort, key);
@@ -46,16 +45,9 @@ function fromSnapshot(data: unknown): ClusterState {
   for (const p of snap.pods) {
     const key = nsKey(p.namespace, p.name);
     s.pods.set(key, p);
-    s.index.podCreated(key, p, p.owner ? workloadKey(p.owner.kind, p.namespace, p.owner.name) : undefined);
-    if (p.node) s.index.podBound(key, p, s.services);
     if (p.ip) s.podIps.set(p.ip, key);
   }
   for (const w of snap.workloads) s.workloads.set(workloadKey(w.kind, w.namespace, w.name), w);
-  // The snapshot was taken with every controller settled: no endpoints are stale.
-  s.index.dirtyServices.clear();
-  s.index.dirtyWorkloads.clear();
-  s.index.nodesChanged = false;
-  s.index.lostNodes.clear();
   for (const e of snap.endpoints) s.endpoints.set(nsKey(e.namespace, e.name), e);
   for (const i of snap.ingresses) s.ingresses.set(nsKey(i.namespace, i.name), i);
   s.seq = snap.seq;

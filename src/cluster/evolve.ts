@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../../engine/codec/index.js';
 import type { ClusterEventMap, ClusterEventType } from './events.js';
-import { type ClusterState, workloadKey } from './ClusterState.js';
-import { nsKey, type Pod } from './types.js';
+import type { ClusterState } from './ClusterState.js';
+import { nsKey, ownerKey, workloadKey, type Pod, type Service } from './types.js';
 
 /** The apiserver's Service, whose endpoints are the control-plane nodes (not pods). */
 export const API_SERVER_SERVICE = 'default/kubernetes';
@@ -12,12 +12,15 @@ type Handlers = { [T in ClusterEventType]: (s: ClusterState, d: ClusterEventMap[
 const handlers: Handlers = {
   ClusterCreated(s, d) { s.config = d; s.namespaces.add('default'); s.namespaces.add('kube-system'); },
   NodeJoined(s, d, time) {
-    s.nodes.set(d.name, { ...d, ready: true, unschedulable: false, index: s.index.nodeSerial++, joinedAt: time });
+    s.nodes.set(d.name, {
+      name: d.name, role: d.role, labels: d.labels, taints: d.taints, podCidr: d.podCidr, ip: d.ip, publicIp: d.publicIp,
+      ready: true, unschedulable: false, index: s.nodeSerial++, joinedAt: time,
+    });
     nodeReadinessChanged(s, d.name, d.role);
   },
   NodeFailed(s, d) {
     const n = s.nodes.get(d.name);
-    if (n) { n.ready = false; nodeReadinessChanged(s, d.name, n.role); s.index.lostNodes.add(d.name); }
+    if (n) { n.ready = false; nodeReadinessChanged(s, d.name, n.role); s.indexed?.lostNodes.add(d.name); }
   },
   NodeRecovered(s, d) {
     const n = s.nodes.get(d.name);
@@ -25,35 +28,38 @@ const handlers: Handlers = {
   },
   NodeCordoned(s, d) { const n = s.nodes.get(d.name); if (n) n.unschedulable = true; },
   NodeUncordoned(s, d) { const n = s.nodes.get(d.name); if (n) n.unschedulable = false; },
-  NodeLabeled(s, d) { const n = s.nodes.get(d.name); if (n) n.labels = d.labels; s.index.nodesChanged = true; },
+  NodeLabeled(s, d) { const n = s.nodes.get(d.name); if (n) n.labels = d.labels; if (s.indexed) s.indexed.nodesChanged = true; },
   NodeRemoved(s, d) {
     const n = s.nodes.get(d.name);
     s.nodes.delete(d.name);
-    if (n) { nodeReadinessChanged(s, d.name, n.role); s.index.lostNodes.add(d.name); }
+    if (n) { nodeReadinessChanged(s, d.name, n.role); s.indexed?.lostNodes.add(d.name); }
   },
   NamespaceCreated(s, d) { s.namespaces.add(d.name); },
   WorkloadApplied(s, d, time) {
     const key = workloadKey(d.kind, d.namespace, d.name);
     const old = s.workloads.get(key);
-    s.workloads.set(key, { ...d, createdAt: old?.createdAt ?? time, generation: old?.generation ?? 0 });
-    s.index.dirtyWorkloads.add(key);
+    s.workloads.set(key, {
+      kind: d.kind, namespace: d.namespace, name: d.name, replicas: d.replicas, selector: d.selector, template: d.template,
+      createdAt: old?.createdAt ?? time, generation: old?.generation ?? 0,
+    });
+    s.indexed?.dirtyWorkloads.add(key);
   },
   WorkloadScaled(s, d) {
     const key = workloadKey(d.kind, d.namespace, d.name);
     const w = s.workloads.get(key);
-    if (w) { w.replicas = d.replicas; s.index.dirtyWorkloads.add(key); }
+    if (w) { w.replicas = d.replicas; s.indexed?.dirtyWorkloads.add(key); }
   },
   WorkloadDeleted(s, d) {
     const key = workloadKey(d.kind, d.namespace, d.name);
     s.workloads.delete(key);
-    s.index.dirtyWorkloads.add(key);
+    s.indexed?.dirtyWorkloads.add(key);
   },
   PodCreated(s, d, time) {
     const key = nsKey(d.namespace, d.name);
-    const pod: Pod = { ...d, phase: 'Pending', createdAt: time };
+    const pod = newPod(d, time);
     s.pods.set(key, pod);
     const owner = ownerKey(pod);
-    s.index.podCreated(key, pod, owner);
+    s.indexed?.podCreated(key, pod, owner);
     if (owner) {
       const w = s.workloads.get(owner);
       if (w) w.generation++;
@@ -67,10 +73,10 @@ const handlers: Handlers = {
     p.ip = d.ip;
     p.phase = 'Running';
     p.startedAt = time;
-    // `delete` turns an object into a slow dictionary: only when there is something to drop.
-    if (p.reason !== undefined || p.message !== undefined) { delete p.reason; delete p.message; }
+    p.reason = undefined;
+    p.message = undefined;
     s.podIps.set(d.ip, key);
-    s.index.podBound(key, p, s.services);
+    s.indexed?.podBound(key, p, s.services);
   },
   PodUnschedulable(s, d) {
     const p = s.pods.get(nsKey(d.namespace, d.name));
@@ -82,15 +88,19 @@ const handlers: Handlers = {
     if (!p) return;
     if (p.ip && s.podIps.get(p.ip) === key) s.podIps.delete(p.ip);
     s.pods.delete(key);
-    s.index.podDeleted(key, p, ownerKey(p), s.services);
+    s.indexed?.podDeleted(key, p, ownerKey(p), s.services);
   },
   ServiceApplied(s, d, time) {
     const key = nsKey(d.namespace, d.name);
     const old = s.services.get(key);
     if (old) releaseServiceAddresses(s, key);
-    const svc = { ...d, createdAt: old?.createdAt ?? time };
+    const svc: Service = {
+      namespace: d.namespace, name: d.name, type: d.type, selector: d.selector, ports: d.ports, clusterIP: d.clusterIP,
+      loadBalancerIP: d.loadBalancerIP, externalTrafficPolicy: d.externalTrafficPolicy, sessionAffinity: d.sessionAffinity,
+      createdAt: old?.createdAt ?? time,
+    };
     s.services.set(key, svc);
-    s.index.serviceApplied(key, svc, old);
+    s.indexed?.serviceApplied(key, svc, old);
     if (d.clusterIP !== 'None') s.serviceIps.set(d.clusterIP, key);
     if (d.loadBalancerIP) s.serviceIps.set(d.loadBalancerIP, key);
     for (const p of d.ports) if (p.nodePort) s.nodePorts.set(p.nodePort, key);
@@ -99,21 +109,34 @@ const handlers: Handlers = {
     const key = nsKey(d.namespace, d.name);
     releaseServiceAddresses(s, key);
     const old = s.services.get(key);
-    if (old) s.index.serviceDeleted(key, old);
+    if (old) s.indexed?.serviceDeleted(key, old);
     s.services.delete(key);
     s.endpoints.delete(key);
   },
-  EndpointsChanged(s, d) { s.endpoints.set(nsKey(d.namespace, d.name), { ...d }); },
+  EndpointsChanged(s, d) { s.endpoints.set(nsKey(d.namespace, d.name), { namespace: d.namespace, name: d.name, endpoints: d.endpoints }); },
   IngressApplied(s, d, time) {
     const key = nsKey(d.namespace, d.name);
-    s.ingresses.set(key, { ...d, createdAt: s.ingresses.get(key)?.createdAt ?? time });
+    s.ingresses.set(key, {
+      namespace: d.namespace, name: d.name, className: d.className, rules: d.rules, defaultBackend: d.defaultBackend,
+      createdAt: s.ingresses.get(key)?.createdAt ?? time,
+    });
   },
   IngressDeleted(s, d) { s.ingresses.delete(nsKey(d.namespace, d.name)); },
   TrafficSent() { /* traffic changes dynamic datapath state, not the cluster objects */ },
 };
 
-function ownerKey(p: Pod): string | undefined {
-  return p.owner ? workloadKey(p.owner.kind, p.namespace, p.owner.name) : undefined;
+/**
+ * A new Pending pod. Every field is spelled out, absent ones as undefined, so all pods
+ * share one hidden class: an object spread here gave each of 150,000 pods its own V8
+ * map (slow property access, megamorphic handlers, GC of the maps). Digests and
+ * snapshots leave undefined members out, so this is invisible outside.
+ */
+function newPod(d: ClusterEventMap['PodCreated'], time: number): Pod {
+  return {
+    namespace: d.namespace, name: d.name, labels: d.labels, containers: d.containers, nodeSelector: d.nodeSelector,
+    tolerations: d.tolerations, hostNetwork: d.hostNetwork, owner: d.owner, targetNode: d.targetNode,
+    phase: 'Pending', reason: undefined, message: undefined, node: undefined, ip: undefined, createdAt: time, startedAt: undefined,
+  };
 }
 
 /**
@@ -121,12 +144,14 @@ function ownerKey(p: Pod): string | undefined {
  * endpoints, and a control-plane node backs the apiserver's `default/kubernetes`.
  */
 function nodeReadinessChanged(s: ClusterState, name: string, role: string): void {
-  for (const key of s.index.podsByNode.get(name) ?? []) {
+  const ix = s.indexed;
+  if (!ix) return; // nobody is watching yet: a built index starts with empty work lists
+  for (const key of ix.podsByNode.get(name) ?? []) {
     const p = s.pods.get(key);
-    if (p) s.index.podChanged(p, s.services);
+    if (p) ix.podChanged(p, s.services);
   }
-  if (role === 'control-plane') s.index.dirtyServices.add(API_SERVER_SERVICE);
-  s.index.nodesChanged = true;
+  if (role === 'control-plane') ix.dirtyServices.add(API_SERVER_SERVICE);
+  ix.nodesChanged = true;
 }
 
 function releaseServiceAddresses(s: ClusterState, key: string): void {

@@ -1,6 +1,6 @@
 export * from './types.js';
 export * from './events.js';
-export { type ClusterState, initialClusterState, workloadKey } from './ClusterState.js';
+export { type ClusterState, initialClusterState } from './ClusterState.js';
 export { evolveCluster, API_SERVER_SERVICE } from './evolve.js';
 export { ClusterIndex } from './ClusterIndex.js';
 export { clusterProjection, clusterDigest } from './clusterProjection.js';

@@ -208,3 +208,13 @@ export interface Ingress {
 export function nsKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
+
+/** Key of a workload in `ClusterState.workloads`: `Kind/namespace/name`. */
+export function workloadKey(kind: WorkloadKind, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+/** The workload key of a pod's owner, if it has one. */
+export function ownerKey(p: Pod): string | undefined {
+  return p.owner ? workloadKey(p.owner.kind, p.namespace, p.owner.name) : undefined;
+}

@@ -17,7 +17,7 @@ export function requireNode(s: ClusterState, name: string): Node {
 /** NodeJoined with the node's pod CIDR and addresses; control-plane nodes get kubeadm's NoSchedule taint. */
 export function addNode(s: ClusterState, name: string, role: 'control-plane' | 'worker', labels: Record<string, string>, taints: Taint[], emit: Emit): void {
   if (s.nodes.has(name)) throw new ValidationError(`node "${name}" already exists`);
-  const addr = nodeAddresses(s, s.index.nodeSerial);
+  const addr = nodeAddresses(s, s.nodeSerial);
   if (!addr) throw new IllegalStateError(`node "${name}": no pod CIDR left in ${s.config!.podCidr} for /${s.config!.nodeCidrMaskSize} node ranges`);
   const allLabels = { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...(role === 'control-plane' ? { 'node-role.kubernetes.io/control-plane': '' } : {}), ...labels };
   const allTaints = role === 'control-plane' && !taints.some((t) => t.key === CONTROL_PLANE_TAINT.key) ? [CONTROL_PLANE_TAINT, ...taints] : taints;
