@@ -39,7 +39,8 @@ function checkCommand(io: Io, o: { probes?: string; output?: string }): void {
 }
 
 export const registerLab: RegisterVerb = (program, io) => {
-  const lab = program.command('lab').description('build the cluster in Linux network namespaces and hold podnet to the real kernel (root)');
+  const lab = program.command('lab').description('build the cluster in Linux network namespaces and hold podnet to the real kernel (root)')
+    .addHelpText('after', '\nExample:\n  npx podnet replay examples/lab.yaml --db lab.db\n  sudo npx podnet lab up --db lab.db && sudo npx podnet lab check --probes 60; sudo npx podnet lab down');
   lab.command('up')
     .description('materialize the cluster network at --at as namespaces, veths, bridges, routes, VXLAN and iptables')
     .addOption(dbOption()).addOption(atOption())
