@@ -52,10 +52,18 @@ export const F_DNAT_IP = 17;
 export const F_DNAT_PORT = 18;
 /** Conntrack insert input: SNAT (masquerade) address, 0 for no SNAT; the kernel picks the port. */
 export const F_SNAT_IP = 19;
+/** Fast path output: route value of the LPM match (0 none), for conntrack hits only. */
+export const F_ROUTE = 20;
+/** Fast path output: matched prefix length, or LPM_MISS. */
+export const F_ROUTE_LEN = 21;
+/** Fast path output: next-stage decision (NEXT_* in fastpath.ts), NEXT_SLOW for misses. */
+export const F_NEXT = 22;
+/** Fast path output: the node a NEXT_NODE packet goes to. */
+export const F_NEXT_NODE = 23;
 /** Number of field columns. */
-export const VEC_FIELDS = 20;
+export const VEC_FIELDS = 24;
 /** Total bytes of one packet vector. */
-export const VEC_BYTES = 20480; // VEC_FIELDS * VEC_FIELD_BYTES
+export const VEC_BYTES = 24576; // VEC_FIELDS * VEC_FIELD_BYTES
 
 /** F_OUT_PORT value meaning "no known port: flood to every other port". */
 export const PORT_FLOOD = 0xffffffff;

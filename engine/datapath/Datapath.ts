@@ -93,4 +93,22 @@ export interface Datapath {
   ctEntries(zone?: number): ConntrackEntry[];
   /** Bytes held by the connection table. */
   ctBytes(): number;
+
+  /**
+   * Established-flow fast path, one call per vector: over live packets (drop 0) with
+   * table = zone, exactly ctLookup's outputs; for each hit also route = the LPM value
+   * lpmLookup gives in table zone + tableBias for the rewritten destination, routeLen =
+   * its prefix length, and next / nextNode = the next-stage decision: NEXT_LOCAL when
+   * the destination is one of the zone's own addresses (fastPathSetNode), else the
+   * route's programmed next hop (fastPathSetRoute; NEXT_SLOW if none). A miss, a
+   * dropped packet or a zone out of range gets next NEXT_SLOW, route 0, routeLen
+   * LPM_MISS. table is left as it was. Returns the number of hits. May grow memory.
+   */
+  fastPath(n: number, nowMs: number, tableBias: number): number;
+  /** Program route value `route` (< FAST_MAX_ROUTES) with a NEXT_* code and, for NEXT_NODE, the node. */
+  fastPathSetRoute(route: number, next: number, node: number): void;
+  /** Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none): packets to them get NEXT_LOCAL. */
+  fastPathSetNode(zone: number, ip0: number, ip1: number): void;
+  /** Forget every programmed route and zone address. */
+  fastPathClear(): void;
 }

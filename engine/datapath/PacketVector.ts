@@ -2,6 +2,7 @@ import {
   VEC_MAX, VEC_FIELD_BYTES, VEC_FIELDS, F_SRC_IP, F_DST_IP, F_SRC_PORT, F_DST_PORT, F_PROTO,
   F_SRC_MAC_HI, F_SRC_MAC_LO, F_DST_MAC_HI, F_DST_MAC_LO, F_TABLE, F_IN_PORT, F_OUT_PORT,
   F_RESULT, F_RESULT2, F_FLAGS, F_DROP, F_L4_FLAGS, F_DNAT_IP, F_DNAT_PORT, F_SNAT_IP,
+  F_ROUTE, F_ROUTE_LEN, F_NEXT, F_NEXT_NODE,
 } from '../../assembly/shared/vector.js';
 
 /**
@@ -30,6 +31,11 @@ export class PacketVector {
   readonly dnatIp: Uint32Array;
   readonly dnatPort: Uint32Array;
   readonly snatIp: Uint32Array;
+  /** Fast path outputs (Datapath.fastPath): route value, prefix length, next-stage code, next node. */
+  readonly route: Uint32Array;
+  readonly routeLen: Uint32Array;
+  readonly next: Uint32Array;
+  readonly nextNode: Uint32Array;
   /** Every column in field order, for clearing and copying. */
   readonly words: Uint32Array;
 
@@ -56,6 +62,10 @@ export class PacketVector {
     this.dnatIp = col(F_DNAT_IP);
     this.dnatPort = col(F_DNAT_PORT);
     this.snatIp = col(F_SNAT_IP);
+    this.route = col(F_ROUTE);
+    this.routeLen = col(F_ROUTE_LEN);
+    this.next = col(F_NEXT);
+    this.nextNode = col(F_NEXT_NODE);
   }
 }
 

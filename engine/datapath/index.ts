@@ -6,3 +6,4 @@ export { createDatapath, BACKENDS } from './createDatapath.js';
 export { PacketVector, VEC_MAX } from './PacketVector.js';
 export { dropCode, dropName, type DropReason } from './DropReason.js';
 export * from '../../assembly/shared/vector.js';
+export * from '../../assembly/shared/fastpath.js';

@@ -3,10 +3,11 @@
 // per-node arrays the hot loops index by node number, the dynamic state that is not a
 // kernel table (IPVS round-robin positions, ClientIP affinity, the cloud load
 // balancer's flow table), counters, and the trace recorder when tracing.
-import type { Datapath } from '../../engine/datapath/index.js';
+import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW, type Datapath } from '../../engine/datapath/index.js';
 import { maskOf, parseCidr, type Cidr } from '../../engine/net/index.js';
 import type { ClusterState } from '../cluster/index.js';
-import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, nodeTable, type NodeNet, type PodNet } from '../network/index.js';
+import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, nodeTable, type NodeNet, type NodeRoute, type PodNet } from '../network/index.js';
+import { IpIndex } from './IpIndex.js';
 import { DONE, PacketMeta, Verdict } from './PacketMeta.js';
 import type { TraceRecorder } from './Trace.js';
 
@@ -38,7 +39,21 @@ export class ForwardingContext {
   /** Per node index: pod CIDR network and mask (flannel's on-link subnet, bridge port numbering). */
   cidrBase = new Uint32Array(0);
   cidrMask = new Uint32Array(0);
+  /** Per node index: 1 when the node has a bridge (flannel), its FDB table id and MAC. */
+  hasBridge = new Uint8Array(0);
+  bridgeId = new Uint32Array(0);
+  bridgeMacHi = new Uint32Array(0);
+  bridgeMacLo = new Uint32Array(0);
   podsByIp = new Map<number, PodNet>();
+  /** Pod IP -> index of the node running the pod (-1: no such pod), for the per-packet checks. */
+  readonly podNode = new IpIndex();
+  /**
+   * Route value (LPM result) -> next-hop word, NEXT_* | node << 8: the table the
+   * fast-path kernel is programmed with, read by the forward stage for new packets.
+   */
+  routeNext = new Uint32Array(0);
+  /** Run the established-flow fast path (Datapath.fastPath); off, conntrack and LPM are separate calls. Same results either way. */
+  fastPath = true;
   /** Node IPs and bridge IPs -> node index (the kernel's `local` table). */
   localIps = new Map<number, number>();
   clusterCidr!: Cidr;
@@ -83,11 +98,49 @@ export class ForwardingContext {
     this.serviceCidr = parseCidr(state.config!.serviceCidr);
     this.indexNodes(net);
     this.podsByIp.clear();
+    this.podNode.clear();
     for (const p of state.pods.values()) {
       const pn = p.hostNetwork ? undefined : net.pod(p.namespace, p.name);
-      if (pn) this.podsByIp.set(pn.ip, pn);
+      if (pn) { this.podsByIp.set(pn.ip, pn); this.podNode.set(pn.ip, net.node(pn.node)?.node.index ?? -1); }
     }
+    this.programFastPath();
     this.now = state.time;
+  }
+
+  /** The next-hop word of a route: what the forward stage does with a packet routed by it. */
+  private static nextOf(r: NodeRoute): number {
+    switch (r.kind) {
+      case 'bridge': return NEXT_BRIDGE;
+      case 'cali': return NEXT_POD;
+      case 'vxlan': case 'host-gw': case 'bgp': return (NEXT_NODE | (r.node! << 8)) >>> 0;
+      case 'default': return NEXT_CLOUD;
+      default: return NEXT_SLOW; // node-subnet (the owner is found by address), blackhole
+    }
+  }
+
+  /** Fill routeNext and program the datapath's fast-path tables from the loaded routes and nodes. */
+  private programFastPath(): void {
+    const routes = this.routes.routes;
+    this.routeNext = new Uint32Array(routes.length + 1);
+    this.dp.fastPathClear();
+    for (let k = 0; k < routes.length; k++) {
+      const w = ForwardingContext.nextOf(routes[k]!);
+      this.routeNext[k + 1] = w;
+      if (w !== NEXT_SLOW) this.dp.fastPathSetRoute(k + 1, w & 255, w >>> 8);
+    }
+    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.dp.fastPathSetNode(i, this.nodeIp[i]!, this.bridgeIp[i]!);
+  }
+
+  /** True when dst is one of node's own addresses (its IP, its bridge's IP): the kernel's `local` table. */
+  isLocal(node: number, dst: number): boolean {
+    const b = this.bridgeIp[node]!;
+    return dst === this.nodeIp[node] || (b !== 0 && dst === b);
+  }
+
+  /** The next-hop word for a packet at `node` to `dst` routed by route value `route`, as the fast-path kernel decides it. */
+  nextHop(node: number, dst: number, route: number): number {
+    if (this.isLocal(node, dst)) return NEXT_LOCAL;
+    return this.routeNext[route] ?? NEXT_SLOW;
   }
 
   private indexNodes(net: ClusterNetwork): void {
@@ -96,6 +149,8 @@ export class ForwardingContext {
     this.nodes = new Array<NodeNet | undefined>(max).fill(undefined);
     this.nodeReady = new Uint8Array(max); this.nodeIp = new Uint32Array(max); this.bridgeIp = new Uint32Array(max);
     this.cidrBase = new Uint32Array(max); this.cidrMask = new Uint32Array(max);
+    this.hasBridge = new Uint8Array(max); this.bridgeId = new Uint32Array(max);
+    this.bridgeMacHi = new Uint32Array(max); this.bridgeMacLo = new Uint32Array(max);
     this.localIps.clear();
     for (const n of net.state.nodes.values()) {
       const nn = net.node(n.name)!;
@@ -105,7 +160,11 @@ export class ForwardingContext {
       this.localIps.set(nn.ip, n.index);
       const c = parseCidr(n.podCidr);
       this.cidrBase[n.index] = c.base; this.cidrMask[n.index] = maskOf(c.len);
-      if (nn.bridge) { this.bridgeIp[n.index] = nn.bridge.ip; this.localIps.set(nn.bridge.ip, n.index); }
+      if (nn.bridge) {
+        this.bridgeIp[n.index] = nn.bridge.ip; this.localIps.set(nn.bridge.ip, n.index);
+        this.hasBridge[n.index] = 1; this.bridgeId[n.index] = nn.bridge.id;
+        this.bridgeMacHi[n.index] = nn.bridge.mac.hi; this.bridgeMacLo[n.index] = nn.bridge.mac.lo;
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import type { Datapath, FdbEntry } from '../Datapath.js';
 import { TsFdb } from './TsFdb.js';
 import { TsLpm } from './TsLpm.js';
 import { TsConntrack, ALL_ZONES } from './TsConntrack.js';
+import { TsFastPath, type FastPathKernels } from './TsFastPath.js';
 import { decodeConntrack, type ConntrackEntry } from '../ConntrackEntry.js';
 import { LpmRouteStore, type LpmLayout, type LpmRoute } from '../LpmRouteStore.js';
 
@@ -15,6 +16,11 @@ export class TsDatapath implements Datapath {
   private readonly lpm = new TsLpm();
   private readonly routes = new LpmRouteStore(this.lpm);
   private readonly ct = new TsConntrack();
+  private readonly fast = new TsFastPath();
+  private readonly fastKernels: FastPathKernels = {
+    ctLookup: (v, n, now) => this.ct.lookup(v, n, now),
+    lpmLookup: (v, n) => this.lpm.lookup(v, n),
+  };
 
   fdbLearn(n: number, nowMs: number): number { return this.fdb.learn(this.vec, n, nowMs); }
   fdbLookup(n: number, nowMs: number, ageMs: number): void { this.fdb.lookup(this.vec, n, nowMs, ageMs); }
@@ -43,4 +49,9 @@ export class TsDatapath implements Datapath {
     return decodeConntrack(this.ct.entries, this.ct.nextId, (id) => expires[id]!, zone);
   }
   ctBytes(): number { return this.ct.bytes(); }
+
+  fastPath(n: number, nowMs: number, tableBias: number): number { return this.fast.run(this.vec, this.fastKernels, n, nowMs, tableBias); }
+  fastPathSetRoute(route: number, next: number, node: number): void { this.fast.setRoute(route, next, node); }
+  fastPathSetNode(zone: number, ip0: number, ip1: number): void { this.fast.setNode(zone, ip0, ip1); }
+  fastPathClear(): void { this.fast.clear(); }
 }

@@ -33,6 +33,10 @@ interface Kernels {
   ctEntries(): number;
   ctIdLimit(): number;
   ctBytes(): number;
+  fastPath(n: number, now: number, tableBias: number): number;
+  fastPathSetRoute(route: number, next: number, node: number): void;
+  fastPathSetNode(zone: number, ip0: number, ip1: number): void;
+  fastPathClear(): void;
 }
 
 const ALL_ZONES = 0xffffffff;
@@ -87,7 +91,9 @@ export class WasmDatapath implements Datapath {
   }
 
   get vec(): PacketVector {
-    if (this.k.memory.buffer !== this.buffer) {
+    // Growth detaches the old ArrayBuffer (byteLength 0): a cheaper check than
+    // reading memory.buffer, which every stage does many times per vector.
+    if (this.buffer.byteLength === 0) {
       this.buffer = this.k.memory.buffer;
       this.view = new PacketVector(this.buffer, this.k.vectorBase());
     }
@@ -124,6 +130,11 @@ export class WasmDatapath implements Datapath {
     return decodeConntrack(words, limit, (id) => f64[id * 6 + 4]!, zone);
   }
   ctBytes(): number { return this.k.ctBytes(); }
+
+  fastPath(n: number, nowMs: number, tableBias: number): number { return this.k.fastPath(n, nowMs, tableBias); }
+  fastPathSetRoute(route: number, next: number, node: number): void { this.k.fastPathSetRoute(route, next, node); }
+  fastPathSetNode(zone: number, ip0: number, ip1: number): void { this.k.fastPathSetNode(zone, ip0, ip1); }
+  fastPathClear(): void { this.k.fastPathClear(); }
 
   fdbEntries(): FdbEntry[] {
     const cap = this.k.fdbCapacity();

@@ -55,9 +55,9 @@ function traceFrame(ctx: ForwardingContext, i: number, learn: string): void {
 export function bridgeDeliver(ctx: ForwardingContext, i: number): void {
   const v = ctx.dp.vec;
   const node = ctx.meta.loc[i]!;
-  const pod = ctx.podsByIp.get(v.dstIp[i]!);
-  if (!pod || pod.node !== ctx.nodeName(node)) { ctx.drop(i, POD_NOT_RUNNING); return; }
+  if (ctx.podNode.get(v.dstIp[i]!) !== node) { ctx.drop(i, POD_NOT_RUNNING); return; }
   if (ctx.rec) {
+    const pod = ctx.podsByIp.get(v.dstIp[i]!)!;
     ctx.rec.step({ point: 'veth', dev: pod.hostIf, action: 'forward', detail: `to peer ${pod.key} eth0` });
     ctx.rec.enter(ctx.nodeName(node), `pod ${pod.key}`);
     ctx.rec.step({ point: 'pod-eth0', dev: 'eth0', action: 'deliver', detail: 'bridged on the same node: no routing, no NAT' });
@@ -72,24 +72,27 @@ export function bridgeDeliver(ctx: ForwardingContext, i: number): void {
  */
 export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
+  const drop = v.drop, table = v.table, phase = m.phase, loc = m.loc, hasBridge = ctx.hasBridge;
   let any = 0;
   for (let i = 0; i < n; i++) {
-    const mine = v.drop[i] === 0 && m.phase[i] === Phase.FROM_POD && ctx.nodes[m.loc[i]!]!.bridge !== undefined;
-    if (mine) { v.table[i] = m.loc[i]! + 1; v.inPort[i] = m.inPort[i]!; any++; }
-    else { v.table[i] = 0; v.srcMacHi[i] = 0xffff; v.srcMacLo[i] = 0xffffffff; } // a group source is never learned
+    const mine = drop[i] === 0 && phase[i] === Phase.FROM_POD && hasBridge[loc[i]!] === 1;
+    if (mine) { table[i] = loc[i]! + 1; v.inPort[i] = m.inPort[i]!; any++; }
+    else { table[i] = 0; v.srcMacHi[i] = 0xffff; v.srcMacLo[i] = 0xffffffff; } // a group source is never learned
   }
   if (any === 0) return;
   c.learned += ctx.dp.fdbLearn(n, ctx.now);
   const learn = ctx.rec ? learnText(ctx, ctx.dp.vec, 0) : '';
   ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
   const vv = ctx.dp.vec;
+  const vtable = vv.table, result = vv.result, macLo = vv.dstMacLo, macHi = vv.dstMacHi, outPort = vv.outPort;
+  const brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo;
   for (let i = 0; i < n; i++) {
-    if (vv.table[i] === 0) continue;
-    const br = ctx.nodes[m.loc[i]!]!.bridge!;
-    if (vv.result[i] === LEARN_MOVED) c.moved++;
+    if (vtable[i] === 0) continue;
+    const node = loc[i]!;
+    if (result[i] === LEARN_MOVED) c.moved++;
     if (ctx.rec) traceFrame(ctx, i, learn);
-    if (vv.dstMacLo[i] === br.mac.lo && vv.dstMacHi[i] === br.mac.hi) { c.toHost++; continue; }
-    if (vv.outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;
-    m.phase[i] = Phase.BRIDGED; // conntrack (br_netfilter) still sees it; the forward stage delivers it
+    if (macLo[i] === brLo[node] && macHi[i] === brHi[node]) { c.toHost++; continue; }
+    if (outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;
+    phase[i] = Phase.BRIDGED; // conntrack (br_netfilter) still sees it; the forward stage delivers it
   }
 }

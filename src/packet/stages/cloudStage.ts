@@ -47,7 +47,7 @@ function inbound(ctx: ForwardingContext, i: number): void {
     const targets = ctx.cloud.lbTargets(e);
     if (targets.length === 0) { rec?.step({ point: 'load-balancer', action: 'drop', detail: `no healthy target node for ${e.key}${e.localOnly ? ' (externalTrafficPolicy Local: no node has a local endpoint)' : ''}` }); ctx.drop(i, NO_ENDPOINTS); return; }
     const node = targets[flowHash(v.srcIp[i]!, v.srcPort[i]!, dst, v.dstPort[i]!, v.proto[i]!) % targets.length]!;
-    const before = formatPacket(v, i);
+    const before = rec ? formatPacket(v, i) : '';
     ctx.lbFlows.set(lbKey(ctx.nodeIp[node]!, e.nodePort, v.srcIp[i]!, v.srcPort[i]!), { ip: dst, port: v.dstPort[i]! });
     v.dstIp[i] = ctx.nodeIp[node]!; v.dstPort[i] = e.nodePort;
     cloudCounters.lbForwarded++;
@@ -57,7 +57,7 @@ function inbound(ctx: ForwardingContext, i: number): void {
   }
   const node = ctx.cloud.nodeOfPublic(dst);
   if (node === undefined) { rec?.step({ point: 'gateway', action: 'drop', detail: `${formatIp(dst)} is not an address of this VPC` }); ctx.drop(i, NO_ROUTE); return; }
-  const before = formatPacket(v, i);
+  const before = rec ? formatPacket(v, i) : '';
   v.dstIp[i] = ctx.nodeIp[node]!;
   cloudCounters.gatewayIn++;
   rec?.step({ point: 'gateway', dev: 'igw', action: 'dnat', match: `1:1 NAT public ${formatIp(dst)} -> ${ctx.nodeName(node)} ${formatIp(v.dstIp[i]!)}`, packet: `${before} => ${formatPacket(v, i)}` });
@@ -68,13 +68,13 @@ function outbound(ctx: ForwardingContext, i: number): void {
   const v = ctx.dp.vec;
   const rec = ctx.rec;
   rec?.enter('cloud', 'vpc');
-  const before = formatPacket(v, i);
-  const lb = ctx.lbFlows.get(lbKey(v.srcIp[i]!, v.srcPort[i]!, v.dstIp[i]!, v.dstPort[i]!));
+  const before = rec ? formatPacket(v, i) : '';
+  const lb = ctx.lbFlows.size === 0 ? undefined : ctx.lbFlows.get(lbKey(v.srcIp[i]!, v.srcPort[i]!, v.dstIp[i]!, v.dstPort[i]!));
   if (lb) {
     v.srcIp[i] = lb.ip; v.srcPort[i] = lb.port;
     rec?.step({ point: 'load-balancer', action: 'reverse-nat', match: 'flow table entry of the forward direction', packet: `${before} => ${formatPacket(v, i)}` });
   } else {
-    const node = ctx.localIps.get(v.srcIp[i]!);
+    const node = ctx.localIps.get(v.srcIp[i]!); // a Map lookup: only traffic leaving the VPC gets here
     const pub = node === undefined || ctx.nodeIp[node] !== v.srcIp[i] ? 0 : ctx.cloud.publicIp[node]!;
     if (!pub) { rec?.step({ point: 'gateway', action: 'drop', detail: `source ${formatIp(v.srcIp[i]!)} has no public mapping (not masqueraded to a node IP)` }); ctx.drop(i, NO_ROUTE); return; }
     v.srcIp[i] = pub;

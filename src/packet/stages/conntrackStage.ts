@@ -10,6 +10,7 @@ import { CT_ESTABLISHED, CT_REPLIED, CT_SYN_SENT, CT_UNREPLIED, FLAG_CT_REPLY, F
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { CLOUD } from '../PacketMeta.js';
+import { nodeTable } from '../../network/index.js';
 
 /** Counters of the conntrack stage. */
 export interface ConntrackCounters { hits: number; misses: number; replies: number }
@@ -38,19 +39,29 @@ function traceHit(ctx: ForwardingContext, i: number, before: string): void {
   });
 }
 
-/** Look every live packet's connection up in its node's zone; mark misses as new. */
+/**
+ * Look every live packet's connection up in its node's zone; mark misses as new. With
+ * ctx.fastPath the lookup is Datapath.fastPath, which also routes the hits and decides
+ * their next stage (the route and forward stages read its columns): same conntrack
+ * outputs, so this stage and its trace are unchanged.
+ */
 export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
-  for (let i = 0; i < n; i++) if (v.drop[i] === 0) { v.table[i] = m.loc[i]!; v.flags[i] = 0; }
-  if (ctx.rec && v.drop[0] === 0) ctx.rec.enter(ctx.nodeName(m.loc[0]!), 'root');
-  const before = ctx.rec && v.drop[0] === 0 ? formatPacket(v, 0) : '';
-  ctx.dp.ctLookup(n, ctx.now);
+  const drop = v.drop, table = v.table, flags = v.flags, loc = m.loc;
+  for (let i = 0; i < n; i++) if (drop[i] === 0) { table[i] = loc[i]!; flags[i] = 0; }
+  if (ctx.rec && drop[0] === 0) ctx.rec.enter(ctx.nodeName(loc[0]!), 'root');
+  const before = ctx.rec && drop[0] === 0 ? formatPacket(v, 0) : '';
+  if (ctx.fastPath) ctx.dp.fastPath(n, ctx.now, nodeTable(0));
+  else ctx.dp.ctLookup(n, ctx.now);
   const vv = ctx.dp.vec;
+  const vdrop = vv.drop, result = vv.result, vflags = vv.flags, isNew = m.isNew;
+  let hits = 0, misses = 0, replies = 0;
   for (let i = 0; i < n; i++) {
-    if (vv.drop[i] !== 0 || m.loc[i] === CLOUD) continue;
-    if (vv.result[i] === 0) { m.isNew[i] = 1; c.misses++; continue; }
-    m.isNew[i] = 0; c.hits++;
-    if (vv.flags[i]! & FLAG_CT_REPLY) c.replies++;
+    if (vdrop[i] !== 0 || loc[i] === CLOUD) continue;
+    if (result[i] === 0) { isNew[i] = 1; misses++; continue; }
+    isNew[i] = 0; hits++;
+    if (vflags[i]! & FLAG_CT_REPLY) replies++;
     if (ctx.rec) traceHit(ctx, i, before);
   }
+  c.hits += hits; c.misses += misses; c.replies += replies;
 }

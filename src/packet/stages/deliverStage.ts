@@ -13,6 +13,9 @@ import { formatPacket } from '../formatPacket.js';
 import { Phase, Verdict } from '../PacketMeta.js';
 import { BRIDGE_AGEING_MS, type BridgeCounters } from './bridgeStage.js';
 
+/** High word of a pod MAC (macFromIp: 0a:58 then the IPv4 address). */
+export const POD_MAC_HI = macFromIp(0).hi;
+
 function traceDeliver(ctx: ForwardingContext, i: number): void {
   const v = ctx.dp.vec, rec = ctx.rec!;
   const node = ctx.meta.loc[i]!;
@@ -29,24 +32,24 @@ function traceDeliver(ctx: ForwardingContext, i: number): void {
 /** Deliver packets routed out cni0 (Phase.TO_BRIDGE) to their pods. */
 export function deliverStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
+  const drop = v.drop, table = v.table, dstIp = v.dstIp, phase = m.phase, loc = m.loc;
   let any = 0;
   for (let i = 0; i < n; i++) {
-    if (v.drop[i] !== 0 || m.phase[i] !== Phase.TO_BRIDGE) { v.table[i] = 0; continue; }
-    const node = m.loc[i]!;
-    const br = ctx.nodes[node]!.bridge!;
-    const mac = macFromIp(v.dstIp[i]!);
-    v.table[i] = br.id; v.inPort[i] = 0;
-    v.srcMacHi[i] = br.mac.hi; v.srcMacLo[i] = br.mac.lo; v.dstMacHi[i] = mac.hi; v.dstMacLo[i] = mac.lo;
+    if (drop[i] !== 0 || phase[i] !== Phase.TO_BRIDGE) { table[i] = 0; continue; }
+    const node = loc[i]!;
+    table[i] = ctx.bridgeId[node]!; v.inPort[i] = 0;
+    v.srcMacHi[i] = ctx.bridgeMacHi[node]!; v.srcMacLo[i] = ctx.bridgeMacLo[node]!;
+    v.dstMacHi[i] = POD_MAC_HI; v.dstMacLo[i] = dstIp[i]!; // macFromIp: 0a:58 + the pod's IP
     any++;
   }
   if (any === 0) return;
   ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
   const vv = ctx.dp.vec;
+  const vtable = vv.table, vdst = vv.dstIp, outPort = vv.outPort;
   for (let i = 0; i < n; i++) {
-    if (vv.table[i] === 0) continue;
-    const pod = ctx.podsByIp.get(vv.dstIp[i]!);
-    if (!pod || pod.node !== ctx.nodeName(m.loc[i]!)) { ctx.rec?.step({ point: 'arp', dev: 'cni0', action: 'fail', detail: 'no pod answers for the address' }); ctx.drop(i, ARP_FAILED); continue; }
-    if (vv.outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;
+    if (vtable[i] === 0) continue;
+    if (ctx.podNode.get(vdst[i]!) !== loc[i]) { ctx.rec?.step({ point: 'arp', dev: 'cni0', action: 'fail', detail: 'no pod answers for the address' }); ctx.drop(i, ARP_FAILED); continue; }
+    if (outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;
     if (ctx.rec) traceDeliver(ctx, i);
     ctx.deliver(i, Verdict.DELIVERED_POD);
   }

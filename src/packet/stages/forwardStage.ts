@@ -5,11 +5,14 @@
 // 1450; host-gw: plain routing to the node IP; Calico: BGP-learned routes on eth0);
 // the default route leaves for the cloud. The next node is checked: a NotReady node
 // drops the packet (NODE_DOWN), as its datapath no longer answers.
-// Trade-off: the next-stage choice is a per-packet switch in JS; the kernels already
-// did the lookups, this loop only reads the route kind of a small route array.
+// Trade-off: the next-stage choice is a table (route value -> NEXT_* and node) built
+// once per ForwardingContext; for conntrack hits the fast-path kernel already read it,
+// so this loop is a switch over an integer column. Rare routes (node subnet,
+// blackhole, none) stay NEXT_SLOW and are handled from the route objects.
 import { NO_ROUTE, NODE_DOWN, TTL_EXCEEDED, ARP_FAILED } from '../../../assembly/shared/drop.js';
 import { formatIp } from '../../../engine/net/index.js';
 import type { NodeRoute } from '../../network/index.js';
+import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW } from '../../../engine/datapath/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { CLOUD, Phase, Verdict } from '../PacketMeta.js';
@@ -44,24 +47,25 @@ function traceLeave(ctx: ForwardingContext, i: number, r: NodeRoute, to: number)
 }
 
 /** Send packet i to node `to` over the VPC (directly, or inside VXLAN). */
-function toNode(ctx: ForwardingContext, i: number, r: NodeRoute, to: number, c: ForwardCounters): void {
+function toNode(ctx: ForwardingContext, i: number, to: number, c: ForwardCounters): void {
   const m = ctx.meta;
   if (m.ttl[i]! <= 1) { ctx.drop(i, TTL_EXCEEDED); return; }
   if (!ctx.nodeReady[to]) {
-    ctx.rec?.step({ point: 'node-eth0', dev: r.dev, action: 'drop', detail: `${ctx.nodeName(to)} is NotReady: its datapath does not answer` });
+    if (ctx.rec) ctx.rec.step({ point: 'node-eth0', dev: ctx.routes.route(m.route[i]!)!.dev, action: 'drop', detail: `${ctx.nodeName(to)} is NotReady: its datapath does not answer` });
     ctx.drop(i, NODE_DOWN); return;
   }
-  if (ctx.rec) traceLeave(ctx, i, r, to);
+  if (ctx.rec) traceLeave(ctx, i, ctx.routes.route(m.route[i]!)!, to);
   m.ttl[i] = m.ttl[i]! - 1;
   m.loc[i] = to; m.phase[i] = Phase.FROM_NODE; m.visit(i, to);
   m.masq[i] = 0; // the skb mark (0x4000) does not cross the wire
   c.toNode++;
 }
 
-function toPod(ctx: ForwardingContext, i: number, r: NodeRoute, c: ForwardCounters): void {
-  const pod = ctx.podsByIp.get(ctx.dp.vec.dstIp[i]!);
-  if (!pod) { ctx.drop(i, ARP_FAILED); return; }
+function toPod(ctx: ForwardingContext, i: number, c: ForwardCounters): void {
+  if (ctx.podNode.get(ctx.dp.vec.dstIp[i]!) < 0) { ctx.drop(i, ARP_FAILED); return; }
   if (ctx.rec) {
+    const pod = ctx.podsByIp.get(ctx.dp.vec.dstIp[i]!)!;
+    const r = ctx.routes.route(ctx.meta.route[i]!)!;
     ctx.rec.step({ point: 'veth', dev: r.dev, action: 'forward', detail: `host end of ${pod.key}'s veth (Calico: routed, no bridge)` });
     ctx.rec.enter(ctx.nodeName(ctx.meta.loc[i]!), `pod ${pod.key}`);
     ctx.rec.step({ point: 'pod-eth0', dev: 'eth0', action: 'deliver', packet: formatPacket(ctx.dp.vec, i) });
@@ -70,33 +74,53 @@ function toPod(ctx: ForwardingContext, i: number, r: NodeRoute, c: ForwardCounte
   ctx.deliver(i, Verdict.DELIVERED_POD);
 }
 
-function forwardOne(ctx: ForwardingContext, i: number, c: ForwardCounters): void {
+/** The routes the next-hop table leaves to JS (NEXT_SLOW): none, blackhole, the node subnet. */
+function forwardSlow(ctx: ForwardingContext, i: number, c: ForwardCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
-  const node = m.loc[i]!;
-  if (m.phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); return; }
   const dst = v.dstIp[i]!;
-  const owner = ctx.localIps.get(dst);
-  if (owner === node) {
-    ctx.rec?.step({ point: 'local', action: 'deliver', detail: `${formatIp(dst)} is ${ctx.nodeName(node)}'s own address: its root namespace (hostNetwork pods) receives it`, packet: formatPacket(v, i) });
-    c.local++; ctx.deliver(i, Verdict.DELIVERED_HOST); return;
-  }
   const r = ctx.routes.route(m.route[i]!);
-  if (!r || r.kind === 'blackhole') { ctx.rec?.step({ point: 'route', action: 'drop', detail: r ? 'blackhole route: Calico block owned here, but no such pod' : 'no route' }); ctx.drop(i, NO_ROUTE); return; }
-  switch (r.kind) {
-    case 'bridge': m.phase[i] = Phase.TO_BRIDGE; c.toBridge++; return;
-    case 'cali': toPod(ctx, i, r, c); return;
-    case 'vxlan': case 'host-gw': case 'bgp': toNode(ctx, i, r, r.node!, c); return;
-    case 'node-subnet':
-      if (owner === undefined || ctx.nodeIp[owner] !== dst) { ctx.drop(i, ARP_FAILED); return; }
-      toNode(ctx, i, r, owner, c); return;
-    case 'default':
-      ctx.rec?.step({ point: 'node-eth0', dev: 'eth0', action: 'transmit', match: `default via ${formatIp(r.via!)} (VPC gateway)`, packet: formatPacket(v, i) });
-      m.loc[i] = CLOUD; m.phase[i] = Phase.CLOUD_OUT; c.toCloud++;
+  if (!r || r.kind !== 'node-subnet') { ctx.rec?.step({ point: 'route', action: 'drop', detail: r ? 'blackhole route: Calico block owned here, but no such pod' : 'no route' }); ctx.drop(i, NO_ROUTE); return; }
+  const owner = ctx.localIps.get(dst);
+  if (owner === undefined || ctx.nodeIp[owner] !== dst) { ctx.drop(i, ARP_FAILED); return; }
+  toNode(ctx, i, owner, c);
+}
+
+/** Act on packet i's next-hop word (NEXT_* | node << 8). */
+function forwardOne(ctx: ForwardingContext, i: number, w: number, c: ForwardCounters): void {
+  const m = ctx.meta;
+  switch (w & 255) {
+    case NEXT_LOCAL: {
+      if (ctx.rec) {
+        const v = ctx.dp.vec, node = m.loc[i]!, dst = v.dstIp[i]!;
+        ctx.rec.step({ point: 'local', action: 'deliver', detail: `${formatIp(dst)} is ${ctx.nodeName(node)}'s own address: its root namespace (hostNetwork pods) receives it`, packet: formatPacket(v, i) });
+      }
+      c.local++; ctx.deliver(i, Verdict.DELIVERED_HOST); return;
+    }
+    case NEXT_BRIDGE: m.phase[i] = Phase.TO_BRIDGE; c.toBridge++; return;
+    case NEXT_POD: toPod(ctx, i, c); return;
+    case NEXT_NODE: toNode(ctx, i, w >>> 8, c); return;
+    case NEXT_CLOUD:
+      if (ctx.rec) ctx.rec.step({ point: 'node-eth0', dev: 'eth0', action: 'transmit', match: `default via ${formatIp(ctx.routes.route(m.route[i]!)!.via!)} (VPC gateway)`, packet: formatPacket(ctx.dp.vec, i) });
+      m.loc[i] = CLOUD; m.phase[i] = Phase.CLOUD_OUT; c.toCloud++; return;
+    default: forwardSlow(ctx, i, c);
   }
 }
 
-/** Route every live packet on: deliver locally, hand to the bridge stage, to the next node or to the cloud. */
+/**
+ * Route every live packet on: deliver locally, hand to the bridge stage, to the next
+ * node or to the cloud. A conntrack hit's next hop was decided by the fast-path
+ * kernel (F_NEXT); a new packet's is looked up here in the same table
+ * (ctx.nextHop), so both give the same decision.
+ */
 export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters): void {
-  const drop = ctx.dp.vec.drop;
-  for (let i = 0; i < n; i++) if (drop[i] === 0) forwardOne(ctx, i, c);
+  const v = ctx.dp.vec, m = ctx.meta;
+  const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp;
+  const phase = m.phase, isNew = m.isNew, loc = m.loc, route = m.route, fast = ctx.fastPath;
+  for (let i = 0; i < n; i++) {
+    if (drop[i] !== 0) continue;
+    if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; }
+    let w = fast && !isNew[i] ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
+    if (w === NEXT_SLOW) w = ctx.nextHop(loc[i]!, dstIp[i]!, route[i]!);
+    forwardOne(ctx, i, w, c);
+  }
 }

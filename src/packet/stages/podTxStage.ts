@@ -7,11 +7,12 @@
 // rather than by sending request frames through the bridge: the trace shows the
 // exchange, and the bridge still learns every MAC from data frames.
 import { ARP_FAILED, NODE_DOWN } from '../../../assembly/shared/drop.js';
-import { formatIp, formatMac, macFromIp } from '../../../engine/net/index.js';
+import { formatIp, formatMac } from '../../../engine/net/index.js';
 import { CALICO_GATEWAY, CALICO_HOST_MAC } from '../../network/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { Phase } from '../PacketMeta.js';
+import { POD_MAC_HI } from './deliverStage.js';
 
 function traceRoute(ctx: ForwardingContext, i: number, onLink: boolean, node: number): void {
   const rec = ctx.rec!, v = ctx.dp.vec;
@@ -36,22 +37,22 @@ function traceRoute(ctx: ForwardingContext, i: number, onLink: boolean, node: nu
 /** Run on packets 0..n-1 sent by a local pod (Phase.FROM_POD): next hop and MACs. */
 export function podTxStage(ctx: ForwardingContext, n: number): void {
   const v = ctx.dp.vec, m = ctx.meta;
+  const drop = v.drop, phase = m.phase, loc = m.loc, srcIp = v.srcIp, dstIp = v.dstIp;
   for (let i = 0; i < n; i++) {
-    if (v.drop[i] !== 0 || m.phase[i] !== Phase.FROM_POD) continue;
-    const node = m.loc[i]!;
-    const nn = ctx.nodes[node]!;
-    if (!ctx.nodeReady[node]) { ctx.rec?.step({ point: 'pod-eth0', action: 'drop', detail: `${nn.node.name} is NotReady` }); ctx.drop(i, NODE_DOWN); continue; }
-    const src = v.srcIp[i]!, dst = v.dstIp[i]!;
-    const smac = macFromIp(src);
-    v.srcMacHi[i] = smac.hi; v.srcMacLo[i] = smac.lo;
+    if (drop[i] !== 0 || phase[i] !== Phase.FROM_POD) continue;
+    const node = loc[i]!;
+    if (!ctx.nodeReady[node]) { ctx.rec?.step({ point: 'pod-eth0', action: 'drop', detail: `${ctx.nodes[node]!.node.name} is NotReady` }); ctx.drop(i, NODE_DOWN); continue; }
+    const src = srcIp[i]!, dst = dstIp[i]!;
+    v.srcMacHi[i] = POD_MAC_HI; v.srcMacLo[i] = src; // macFromIp(src)
     let onLink = false;
-    if (!nn.bridge) { v.dstMacHi[i] = CALICO_HOST_MAC.hi; v.dstMacLo[i] = CALICO_HOST_MAC.lo; }
+    if (!ctx.hasBridge[node]) { v.dstMacHi[i] = CALICO_HOST_MAC.hi; v.dstMacLo[i] = CALICO_HOST_MAC.lo; }
     else {
-      onLink = ((dst & ctx.cidrMask[node]!) >>> 0) === ctx.cidrBase[node] && dst !== nn.bridge.ip;
-      const mac = onLink ? macFromIp(dst) : nn.bridge.mac;
-      v.dstMacHi[i] = mac.hi; v.dstMacLo[i] = mac.lo;
-      if (onLink && ctx.podsByIp.get(dst)?.node !== nn.node.name) {
-        ctx.rec?.step({ point: 'arp', dev: 'eth0', action: 'fail', detail: `who-has ${formatIp(dst)}: no answer on ${nn.bridge.name}` });
+      const brIp = ctx.bridgeIp[node]!;
+      onLink = ((dst & ctx.cidrMask[node]!) >>> 0) === ctx.cidrBase[node] && dst !== brIp;
+      if (onLink) { v.dstMacHi[i] = POD_MAC_HI; v.dstMacLo[i] = dst; } // macFromIp(dst)
+      else { v.dstMacHi[i] = ctx.bridgeMacHi[node]!; v.dstMacLo[i] = ctx.bridgeMacLo[node]!; }
+      if (onLink && ctx.podNode.get(dst) !== node) {
+        ctx.rec?.step({ point: 'arp', dev: 'eth0', action: 'fail', detail: `who-has ${formatIp(dst)}: no answer on ${ctx.nodes[node]!.bridge!.name}` });
         ctx.drop(i, ARP_FAILED); continue;
       }
     }

@@ -18,24 +18,38 @@ export function newRouteCounters(): RouteCounters {
   return { lookups: 0, misses: 0 };
 }
 
-/** Look every live packet's destination up in its node's route table; the route id lands in meta.route. */
+/**
+ * Look every live packet's destination up in its node's route table; the route id
+ * lands in meta.route. Conntrack hits were already routed by the fast path (same
+ * table, same destination after NAT): only new packets take the LPM call here.
+ */
 export function routeStage(ctx: ForwardingContext, n: number, c: RouteCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
-  for (let i = 0; i < n; i++) v.table[i] = v.drop[i] === 0 ? nodeTable(m.loc[i]!) : 0;
-  ctx.dp.lpmLookup(n);
-  const vv = ctx.dp.vec;
+  const drop = v.drop, table = v.table, loc = m.loc, isNew = m.isNew, fast = ctx.fastPath;
+  let slow = 0;
   for (let i = 0; i < n; i++) {
-    if (vv.drop[i] !== 0) continue;
-    m.route[i] = vv.result[i]!;
-    c.lookups++;
-    if (vv.result[i] === 0) c.misses++;
+    if (drop[i] !== 0 || (fast && !isNew[i])) table[i] = 0;
+    else { table[i] = nodeTable(loc[i]!); slow++; }
   }
+  if (slow !== 0) ctx.dp.lpmLookup(n);
+  const vv = ctx.dp.vec;
+  const vdrop = vv.drop, result = vv.result, fastRoute = vv.route, route = m.route;
+  let lookups = 0, misses = 0;
+  for (let i = 0; i < n; i++) {
+    if (vdrop[i] !== 0) continue;
+    const r = fast && !isNew[i] ? fastRoute[i]! : result[i]!;
+    route[i] = r;
+    lookups++;
+    if (r === 0) misses++;
+  }
+  c.lookups += lookups; c.misses += misses;
   if (ctx.rec && vv.drop[0] === 0 && m.phase[0] !== Phase.BRIDGED) {
     const node = m.loc[0]!;
     const local = ctx.localIps.get(vv.dstIp[0]!) === node;
     const r = ctx.routes.route(m.route[0]!);
+    const len = fast && !isNew[0] ? vv.routeLen[0] : vv.result2[0];
     ctx.rec.enter(ctx.nodeName(node), 'root');
-    const match = local ? 'local table: the address is the node\'s own' : r ? `${formatRoute(ctx.net, ctx.nodes[node]!, r)}  (/${vv.result2[0]} longest match)` : 'no route';
+    const match = local ? 'local table: the address is the node\'s own' : r ? `${formatRoute(ctx.net, ctx.nodes[node]!, r)}  (/${len} longest match)` : 'no route';
     ctx.rec.step({ point: 'route', action: 'lookup', match, packet: formatPacket(vv, 0) });
   }
 }

@@ -1,0 +1,64 @@
+// An IPv4 address -> small integer map on typed arrays (open addressing, linear
+// probing, power-of-two capacity), built once per ForwardingContext load so the
+// per-packet stage loops never touch a Map or allocate. Address 0 marks an empty slot
+// (0.0.0.0 is never a pod's or a node's address).
+
+/** Map from IPv4 address to a non-negative integer; get returns -1 when absent. */
+export class IpIndex {
+  private keys: Uint32Array;
+  private vals: Int32Array;
+  private mask: number;
+  private used = 0;
+
+  constructor(capacity = 64) {
+    let c = 64;
+    while (c < capacity * 2) c *= 2;
+    this.keys = new Uint32Array(c);
+    this.vals = new Int32Array(c);
+    this.mask = c - 1;
+  }
+
+  private static slot(ip: number, mask: number): number {
+    return (Math.imul(ip, 0x9e3779b1) >>> 16) & mask;
+  }
+
+  /** Set ip -> value (value >= 0); ip 0 is ignored. */
+  set(ip: number, value: number): void {
+    ip >>>= 0;
+    if (ip === 0) return;
+    if ((this.used + 1) * 2 > this.keys.length) this.grow();
+    const keys = this.keys, mask = this.mask;
+    let s = IpIndex.slot(ip, mask);
+    while (keys[s] !== 0 && keys[s] !== ip) s = (s + 1) & mask;
+    if (keys[s] === 0) { keys[s] = ip; this.used++; }
+    this.vals[s] = value;
+  }
+
+  /** The value of ip, or -1. */
+  get(ip: number): number {
+    ip >>>= 0;
+    const keys = this.keys, mask = this.mask;
+    let s = IpIndex.slot(ip, mask);
+    for (;;) {
+      const k = keys[s]!;
+      if (k === ip) return this.vals[s]!;
+      if (k === 0) return -1;
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** Remove every entry. */
+  clear(): void {
+    this.keys.fill(0);
+    this.used = 0;
+  }
+
+  private grow(): void {
+    const oldK = this.keys, oldV = this.vals;
+    this.keys = new Uint32Array(oldK.length * 2);
+    this.vals = new Int32Array(oldK.length * 2);
+    this.mask = this.keys.length - 1;
+    this.used = 0;
+    for (let s = 0; s < oldK.length; s++) if (oldK[s] !== 0) this.set(oldK[s]!, oldV[s]!);
+  }
+}

@@ -1,0 +1,129 @@
+// Differential property test of the established-flow fast path: random route tables
+// (a base and derived per-zone tables), next hops, zone addresses and connections,
+// then random vectors through Datapath.fastPath. Both backends must leave identical
+// vectors and return values, and each must equal its own reference: ctLookup, then
+// lpmLookup of the hits in table zone + bias, then the next-hop table by hand.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createDatapath, LPM_MISS, NEXT_LOCAL, NEXT_NODE, NEXT_SLOW, type Datapath } from '../../../engine/datapath/index.js';
+import { fuzzRuns } from '../../support/fuzz.js';
+
+const BIAS = 2;
+const ZONES = [0, 1, 2];
+const host = fc.constantFrom(0x0a000001, 0x0a000102, 0x0a000203, 0x0a600001, 0xac100002, 0x08080808);
+const route = fc.record({
+  table: fc.constantFrom(1, 2, 3, 4), prefix: fc.constantFrom(0, 0x0a000000, 0x0a000100, 0x0a000200, 0xac100000, 0x0a600000),
+  len: fc.constantFrom(0, 8, 16, 24, 32), value: fc.integer({ min: 1, max: 12 }),
+});
+const hop = fc.record({ route: fc.integer({ min: 0, max: 14 }), next: fc.integer({ min: 0, max: 5 }), node: fc.integer({ min: 0, max: 4 }) });
+interface Pkt { zone: number; proto: number; src: number; dst: number; sport: number; dport: number; dnat: number; snat: number; drop: number; l4: number }
+const pkt: fc.Arbitrary<Pkt> = fc.record({
+  zone: fc.constantFrom(0, 1, 2, 0xffffffff), proto: fc.constantFrom(6, 17), src: host, dst: host,
+  sport: fc.constantFrom(1000, 1001), dport: fc.constantFrom(80, 53), dnat: fc.constantFrom(0, 0x0a000102, 0x0a000203),
+  snat: fc.constantFrom(0, 0xac100002), drop: fc.constantFrom(0, 0, 0, 9), l4: fc.constantFrom(0x02, 0x10, 0x12),
+});
+const world = fc.record({
+  routes: fc.array(route, { maxLength: 14 }), hops: fc.array(hop, { maxLength: 10 }),
+  locals: fc.array(fc.tuple(fc.constantFrom(...ZONES), host, fc.constantFrom(0, 0x0a000001)), { maxLength: 3 }),
+  conns: fc.array(pkt, { maxLength: 24 }), vectors: fc.array(fc.array(pkt, { minLength: 1, maxLength: 24 }), { minLength: 1, maxLength: 4 }),
+});
+type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
+
+function load(dp: Datapath, pkts: Pkt[]): void {
+  const v = dp.vec;
+  pkts.forEach((p, i) => {
+    v.table[i] = p.zone; v.proto[i] = p.proto; v.srcIp[i] = p.src; v.dstIp[i] = p.dst; v.srcPort[i] = p.sport; v.dstPort[i] = p.dport;
+    v.l4Flags[i] = p.l4; v.dnatIp[i] = p.dnat; v.dnatPort[i] = 8080; v.snatIp[i] = p.snat; v.drop[i] = p.drop; v.flags[i] = 0;
+  });
+}
+
+/** A datapath with w's tables and connections; the same on every backend. */
+function build(backend: 'wasm' | 'ts', w: World): Datapath {
+  const dp = createDatapath(backend);
+  dp.lpmCreateTable(1, 'wide');
+  for (const z of ZONES) dp.lpmDeriveTable(z + BIAS, 1);
+  for (const r of w.routes) dp.lpmInsert(r.table, r.len === 0 ? 0 : r.prefix, r.len, r.value);
+  for (const h of w.hops) dp.fastPathSetRoute(h.route, h.next, h.node);
+  for (const [z, a, b] of w.locals) dp.fastPathSetNode(z, a, b);
+  load(dp, w.conns.map((p) => ({ ...p, drop: 0, zone: p.zone & 3 })));
+  dp.ctInsert(w.conns.length, 0);
+  return dp;
+}
+
+/** What fastPath must produce, from the separate kernels and the world's tables. */
+function reference(dp: Datapath, w: World, n: number, now: number): number {
+  const v = dp.vec;
+  const zones = Array.from(v.table.subarray(0, n)), drop = Array.from(v.drop.subarray(0, n));
+  dp.ctLookup(n, now);
+  const vv = dp.vec;
+  const ct = Array.from({ length: n }, (_, i) => [vv.result[i]!, vv.result2[i]!] as const);
+  const hit = ct.map(([id], i) => drop[i] === 0 && id !== 0 && zones[i]! < 65536);
+  for (let i = 0; i < n; i++) vv.table[i] = hit[i] ? zones[i]! + BIAS : 0;
+  dp.lpmLookup(n);
+  const hopOf = new Map<number, number>();
+  for (const h of w.hops) hopOf.set(h.route, (h.next & 255) | (h.node << 8));
+  const local = new Map<number, [number, number]>();
+  for (const [z, a, b] of w.locals) local.set(z, [a, b]);
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const route = hit[i] ? vv.result[i]! : 0, len = hit[i] ? vv.result2[i]! : LPM_MISS;
+    vv.result[i] = ct[i]![0]; vv.result2[i] = ct[i]![1]; vv.table[i] = zones[i]!;
+    vv.route[i] = route; vv.routeLen[i] = len;
+    let word = NEXT_SLOW;
+    if (hit[i]) {
+      hits++;
+      const l = local.get(zones[i]!), d = vv.dstIp[i]!;
+      word = l && ((l[0] !== 0 && l[0] === d) || (l[1] !== 0 && l[1] === d)) ? NEXT_LOCAL : hopOf.get(route) ?? NEXT_SLOW;
+    }
+    vv.next[i] = word & 255; vv.nextNode[i] = word >>> 8;
+  }
+  return hits;
+}
+
+function words(dp: Datapath): Buffer {
+  const a = dp.vec.words;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+describe('fast path differential (wasm vs ts, and vs the separate kernels)', () => {
+  it('agrees on random tables, connections and vectors', () => {
+    fc.assert(fc.property(world, (w) => {
+      const [wasm, ts, refW, refT] = [build('wasm', w), build('ts', w), build('wasm', w), build('ts', w)];
+      let now = 1000;
+      for (const vec of w.vectors) {
+        for (const dp of [wasm, ts, refW, refT]) load(dp, vec);
+        const hw = wasm.fastPath(vec.length, now, BIAS), ht = ts.fastPath(vec.length, now, BIAS);
+        const rw = reference(refW, w, vec.length, now), rt = reference(refT, w, vec.length, now);
+        expect([hw, ht, rt]).toEqual([rw, rw, rw]);
+        if (!words(wasm).equals(words(ts))) expect(Array.from(wasm.vec.words)).toEqual(Array.from(ts.vec.words));
+        if (!words(wasm).equals(words(refW))) expect(Array.from(wasm.vec.words)).toEqual(Array.from(refW.vec.words));
+        if (!words(ts).equals(words(refT))) expect(Array.from(ts.vec.words)).toEqual(Array.from(refT.vec.words));
+        now += 1000;
+      }
+      expect(wasm.ctEntries()).toEqual(ts.ctEntries());
+    }), { numRuns: fuzzRuns(60) });
+  });
+
+  it('hits route and decide in one call; misses stay NEXT_SLOW; clear forgets the tables', () => {
+    for (const backend of ['wasm', 'ts'] as const) {
+      const dp = createDatapath(backend);
+      dp.lpmCreateTable(1, 'wide');
+      dp.lpmDeriveTable(BIAS, 1);
+      dp.lpmInsert(1, 0x0a000200, 24, 7);
+      dp.fastPathSetRoute(7, NEXT_NODE, 3);
+      dp.fastPathSetNode(0, 0xac100002, 0x0a000001);
+      const conn = { zone: 0, proto: 6, src: 0x0a000001, dst: 0x0a600001, sport: 1000, dport: 80, dnat: 0x0a000203, snat: 0, drop: 0, l4: 0x02 };
+      load(dp, [conn]);
+      dp.ctInsert(1, 0);
+      load(dp, [{ ...conn, l4: 0x10 }, { ...conn, sport: 1001, l4: 0x10 }]);
+      expect(dp.fastPath(2, 1, BIAS)).toBe(1);
+      const v = dp.vec;
+      expect([v.dstIp[0], v.route[0], v.routeLen[0], v.next[0], v.nextNode[0], v.table[0]]).toEqual([0x0a000203, 7, 24, NEXT_NODE, 3, 0]);
+      expect([v.result[1], v.route[1], v.routeLen[1], v.next[1]]).toEqual([0, 0, LPM_MISS, NEXT_SLOW]);
+      dp.fastPathClear();
+      load(dp, [{ ...conn, l4: 0x10 }]);
+      dp.fastPath(1, 2, BIAS);
+      expect([dp.vec.route[0], dp.vec.next[0]]).toEqual([7, NEXT_SLOW]);
+    }
+  });
+});
