@@ -1,9 +1,10 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import type { EventEnvelope } from '../../engine/codec/index.js';
 import { EventLog } from '../../engine/log/index.js';
 import { PodnetError } from '../../engine/errors.js';
 import { clusterCodec, type ClusterState } from '../cluster/index.js';
 import { LiveCluster } from '../control/index.js';
-import type { Scenario } from './parseScenario.js';
+import type { Scenario, ScenarioStep } from './parseScenario.js';
 
 export interface RunSummary {
   events: number;
@@ -17,6 +18,10 @@ export interface RunOptions {
   overwrite?: boolean;
   /** Called after each step with (done, total). */
   onStep?: (done: number, total: number) => void;
+  /** Called before each step with the state before it (live: read it now). */
+  onBeforeStep?: (step: ScenarioStep, state: ClusterState) => void;
+  /** Called after each step with the events it produced and the state they left (live). */
+  onStepEvents?: (events: EventEnvelope[], state: ClusterState) => void;
 }
 
 function removeDb(path: string): void {
@@ -44,12 +49,15 @@ export function runScenario(sc: Scenario, dbPath: string, opts: RunOptions = {})
     cluster.execute({ type: 'CreateCluster', config: sc.config }, 0);
     for (const n of sc.nodes) cluster.execute({ type: 'AddNode', name: n.name, role: n.role, labels: n.labels }, 0);
     sc.steps.forEach((s, i) => {
+      opts.onBeforeStep?.(s, cluster.state);
+      let made: EventEnvelope[];
       try {
-        cluster.execute(s.command, s.at);
+        made = cluster.execute(s.command, s.at);
       } catch (e) {
         if (e instanceof PodnetError) throw new PodnetError(e.code, `${sc.file}: ${s.where}: ${e.message}`);
         throw e;
       }
+      opts.onStepEvents?.(made, cluster.state);
       opts.onStep?.(i + 1, sc.steps.length);
     });
     const summary = { events: log.lastSeq(), steps: sc.steps.length, wallMs: performance.now() - started, state: cluster.state };
