@@ -1,21 +1,26 @@
 // Snapshot bodies: plain data (objects, arrays, strings, numbers, booleans, null,
-// bytes) in a compact binary form made for restoring a large projection fast. A
-// 150,000-pod cluster is ~1 M small objects that mostly share a handful of shapes and
-// many repeated strings; msgpack would spell every key and every string out per object
-// and decode each key again. Here:
+// undefined, bytes) in a compact binary form made for restoring a large projection
+// fast. A 150,000-pod cluster is ~1 M small objects that mostly share a handful of
+// shapes, many repeated strings, and many objects shared outright (a workload's pods
+// all point at its template's labels and containers); msgpack would spell every key,
+// string and shared object out each time and decode each key again. Here:
 // - every distinct string is stored once, in one UTF-8 block decoded by a single call
 //   and cut with substring (string table);
 // - every distinct key list (object shape) is stored once, and objects of that shape are
 //   rebuilt by a function generated for it, so V8 gives them one hidden class;
+// - an object or array met again (the same reference) is written as a back-reference
+//   to its first copy, so sharing survives the round trip and costs one varint;
 // - values are a tag byte plus a varint (integers zigzagged, strings and shapes by index).
-// `undefined` members are left out, as JSON does.
+// `undefined` members are kept (T_UNDEF), so an object comes back with the keys, in the
+// order, it had: a projection that gives its objects one shape gets that shape back.
 //
 // Layout: u8 SNAPSHOT_LAYOUT | nStrings | char length of each | byte length of the block |
 // UTF-8 block | nShapes | per shape: nKeys, key string indexes | root value.
+// Objects and arrays are numbered in the order they start (pre-order); T_REF n is the n-th.
 
-const SNAPSHOT_LAYOUT = 1;
+const SNAPSHOT_LAYOUT = 2;
 
-const T_NULL = 0, T_FALSE = 1, T_TRUE = 2, T_INT = 3, T_FLOAT = 4, T_STR = 5, T_ARR = 6, T_OBJ = 7, T_BIN = 8;
+const T_NULL = 0, T_FALSE = 1, T_TRUE = 2, T_INT = 3, T_FLOAT = 4, T_STR = 5, T_ARR = 6, T_OBJ = 7, T_BIN = 8, T_UNDEF = 9, T_REF = 10;
 
 class ByteSink {
   buf = Buffer.allocUnsafe(1 << 16);
@@ -43,11 +48,24 @@ class ByteSink {
   }
 }
 
-/** Walks a value once, interning strings and shapes as it writes the value section. */
+/** A node of the shape trie: the key list read so far; `id` once some object ends here. */
+interface ShapeNode {
+  id: number;
+  keys: string[];
+  next: Map<string, ShapeNode> | undefined;
+}
+
+/**
+ * Walks a value once, interning strings and shapes as it writes the value section.
+ * Shapes are found by walking a trie with the object's keys (no key list or signature
+ * string built per object), and shared objects by identity.
+ */
 class SnapshotEncoder {
   readonly strings = new Map<string, number>();
-  readonly shapes = new Map<string, { id: number; keys: string[] }>();
+  readonly shapes: ShapeNode[] = [];
   readonly out = new ByteSink();
+  private readonly root: ShapeNode = { id: -1, keys: [], next: undefined };
+  private readonly seen = new Map<object, number>();
 
   value(v: unknown): void {
     const o = this.out;
@@ -57,11 +75,12 @@ class SnapshotEncoder {
       case 'number':
         if (Number.isSafeInteger(v)) { o.byte(T_INT); o.varint(v >= 0 ? v * 2 : -v * 2 - 1); return; }
         o.byte(T_FLOAT); o.ensure(8); o.buf.writeDoubleLE(v, o.pos); o.pos += 8; return;
-      case 'undefined': o.byte(T_NULL); return;
+      case 'undefined': o.byte(T_UNDEF); return;
       case 'object':
         if (v === null) { o.byte(T_NULL); return; }
-        if (Array.isArray(v)) { o.byte(T_ARR); o.varint(v.length); for (const x of v) this.value(x); return; }
         if (v instanceof Uint8Array) { o.byte(T_BIN); o.varint(v.length); o.ensure(v.length); o.buf.set(v, o.pos); o.pos += v.length; return; }
+        if (this.backReference(v)) return;
+        if (Array.isArray(v)) { o.byte(T_ARR); o.varint(v.length); for (let i = 0; i < v.length; i++) this.value(v[i]); return; }
         if (v instanceof Map || v instanceof Set) throw new TypeError('snapshot: Map and Set are not plain data; toSnapshot should return arrays');
         this.object(v as Record<string, unknown>);
         return;
@@ -70,18 +89,32 @@ class SnapshotEncoder {
     }
   }
 
+  /** Write a reference when `v` was written before; otherwise number it (pre-order). */
+  private backReference(v: object): boolean {
+    const ref = this.seen.get(v);
+    if (ref !== undefined) { this.out.byte(T_REF); this.out.varint(ref); return true; }
+    this.seen.set(v, this.seen.size);
+    return false;
+  }
+
   private object(v: Record<string, unknown>): void {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined);
-    const sig = JSON.stringify(keys);
-    let shape = this.shapes.get(sig);
-    if (!shape) {
-      shape = { id: this.shapes.size, keys };
-      this.shapes.set(sig, shape);
-      for (const k of keys) this.str(k);
+    let node = this.root;
+    for (const k in v) node = this.child(node, k);
+    if (node.id < 0) {
+      node.id = this.shapes.length;
+      this.shapes.push(node);
+      for (const k of node.keys) this.str(k);
     }
     this.out.byte(T_OBJ);
-    this.out.varint(shape.id);
-    for (const k of keys) this.value(v[k]);
+    this.out.varint(node.id);
+    for (const k in v) this.value(v[k]);
+  }
+
+  private child(node: ShapeNode, k: string): ShapeNode {
+    node.next ??= new Map();
+    let c = node.next.get(k);
+    if (!c) node.next.set(k, (c = { id: -1, keys: [...node.keys, k], next: undefined }));
+    return c;
   }
 
   str(s: string): number {
@@ -104,8 +137,8 @@ export function encodeSnapshot(value: unknown): Buffer {
   head.ensure(block.length);
   block.copy(head.buf, head.pos);
   head.pos += block.length;
-  head.varint(enc.shapes.size);
-  for (const { keys } of enc.shapes.values()) {
+  head.varint(enc.shapes.length);
+  for (const { keys } of enc.shapes) {
     head.varint(keys.length);
     for (const k of keys) head.varint(enc.strings.get(k)!);
   }
@@ -137,6 +170,8 @@ class SnapshotDecoder {
   private pos = 0;
   private strings: string[] = [];
   private shapes: Build[] = [];
+  /** Objects and arrays decoded so far, in pre-order: what T_REF points at. */
+  private readonly objects: unknown[] = [];
 
   constructor(buf: Uint8Array) {
     this.buf = buf;
@@ -169,14 +204,27 @@ class SnapshotDecoder {
     switch (tag) {
       case T_STR: return this.str(this.varint());
       case T_INT: { const z = this.varint(); return z % 2 === 0 ? z / 2 : -(z + 1) / 2; }
-      case T_OBJ: { const b = this.shapes[this.varint()]; if (!b) throw new Error('snapshot: unknown shape'); return b(this); }
+      case T_OBJ: {
+        const b = this.shapes[this.varint()];
+        if (!b) throw new Error('snapshot: unknown shape');
+        const slot = this.objects.length;
+        this.objects.push(undefined); // numbered before its members, as the encoder did
+        return (this.objects[slot] = b(this));
+      }
       case T_ARR: {
         const n = this.varint();
         if (n > this.buf.length - this.pos) throw new Error('snapshot: truncated array');
         const a = new Array<unknown>(n);
+        this.objects.push(a);
         for (let i = 0; i < n; i++) a[i] = this.value();
         return a;
       }
+      case T_REF: {
+        const i = this.varint();
+        if (i >= this.objects.length || this.objects[i] === undefined) throw new Error('snapshot: bad back-reference');
+        return this.objects[i];
+      }
+      case T_UNDEF: return undefined;
       case T_NULL: return null;
       case T_FALSE: return false;
       case T_TRUE: return true;

@@ -29,6 +29,8 @@ export interface ClusterState {
   readonly index: ClusterIndex;
   /** The index once something has asked for it; evolve keeps it only then. */
   indexed: ClusterIndex | undefined;
+  /** The pod created last: the next one often has the same spec and shares its parts (evolve). */
+  lastPod: Pod | undefined;
   /** Last event folded in. */
   seq: number;
   time: number;
@@ -39,7 +41,7 @@ export function initialClusterState(): ClusterState {
   return {
     nodes: new Map(), namespaces: new Set(), pods: new Map(), workloads: new Map(), services: new Map(),
     endpoints: new Map(), ingresses: new Map(), podIps: new Map(), serviceIps: new Map(), nodePorts: new Map(),
-    nodeSerial: 0, indexed: undefined,
+    nodeSerial: 0, indexed: undefined, lastPod: undefined,
     get index(): ClusterIndex { return (this.indexed ??= ClusterIndex.build(this)); },
     seq: 0, time: 0,
   };

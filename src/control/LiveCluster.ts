@@ -1,10 +1,20 @@
 import type { EventCodec, EncodedEvent, EventEnvelope } from '../../engine/codec/index.js';
 import type { EventLog } from '../../engine/log/index.js';
-import { Replayer } from '../../engine/replay/index.js';
+import { DEFAULT_SNAPSHOT_EVERY, Replayer } from '../../engine/replay/index.js';
 import { clusterProjection, evolveCluster, type ClusterEvent, type ClusterState } from '../cluster/index.js';
 import type { Command } from './commands.js';
 import { decide } from './decide.js';
 import { reconcile } from './reconcile.js';
+
+/** How a LiveCluster keeps snapshots. */
+export interface LiveClusterOptions {
+  /**
+   * Save a snapshot of the settled state after a command whose events cross a multiple
+   * of this many events (default: the Replayer's interval), so a query after a long run
+   * starts near where it wants to be. 0 turns it off.
+   */
+  snapshotEvery?: number;
+}
 
 /**
  * The cluster as it runs: commands come in, controllers decide, and every decision is
@@ -15,10 +25,14 @@ export class LiveCluster {
   readonly log: EventLog;
   readonly codec: EventCodec;
   private current: ClusterState;
+  private readonly replayer: Replayer<ClusterState>;
+  private readonly snapshotEvery: number;
 
-  constructor(log: EventLog, codec: EventCodec) {
+  constructor(log: EventLog, codec: EventCodec, opts: LiveClusterOptions = {}) {
     this.log = log;
     this.codec = codec;
+    this.replayer = new Replayer(log, codec, clusterProjection);
+    this.snapshotEvery = log.readonly ? 0 : opts.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     this.current = this.replay();
   }
 
@@ -27,7 +41,7 @@ export class LiveCluster {
    * settled, so nothing folded from it is stale: the endpoints work list starts empty.
    */
   private replay(): ClusterState {
-    const s = new Replayer(this.log, this.codec, clusterProjection).stateAt().state;
+    const s = this.replayer.stateAt().state;
     s.index.dirtyServices.clear();
     s.index.dirtyWorkloads.clear();
     s.index.nodesChanged = false;
@@ -60,6 +74,14 @@ export class LiveCluster {
       if (made.length) this.current = this.replay();
       throw e;
     }
+    this.snapshotIfDue(head, head + made.length, time);
     return made;
+  }
+
+  /** The batch (head, seq] crossed a multiple of the interval: snapshot its settled end. */
+  private snapshotIfDue(head: number, seq: number, time: number): void {
+    const every = this.snapshotEvery;
+    if (every <= 0 || Math.floor(seq / every) === Math.floor(head / every)) return;
+    this.replayer.saveSnapshot({ state: this.current, seq, time, fromSnapshot: 0 });
   }
 }
