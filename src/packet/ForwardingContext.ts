@@ -6,7 +6,7 @@
 import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW, type Datapath } from '../../engine/datapath/index.js';
 import { maskOf, parseCidr, type Cidr } from '../../engine/net/index.js';
 import type { ClusterState } from '../cluster/index.js';
-import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, nodeTable, type NodeNet, type NodeRoute, type PodNet } from '../network/index.js';
+import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, nodeTable, type NodeNet, type NodeRoute, type PodNet, type ServicePortEntry } from '../network/index.js';
 import { IpIndex } from './IpIndex.js';
 import { DONE, PacketMeta, Verdict } from './PacketMeta.js';
 import type { TraceRecorder } from './Trace.js';
@@ -52,6 +52,8 @@ export class ForwardingContext {
    * fast-path kernel is programmed with, read by the forward stage for new packets.
    */
   routeNext = new Uint32Array(0);
+  /** CloudNetwork.lbTargets per Service port id, computed once per load (it walks every node). */
+  private readonly lbTargetCache = new Map<number, number[]>();
   /** Run the established-flow fast path (Datapath.fastPath); off, conntrack and LPM are separate calls. Same results either way. */
   fastPath = true;
   /** Node IPs and bridge IPs -> node index (the kernel's `local` table). */
@@ -60,10 +62,14 @@ export class ForwardingContext {
   serviceCidr!: Cidr;
   /** IPVS round-robin position per Service port. */
   readonly rr = new Map<number, number>();
-  /** `svcId:clientIp` -> affinity. */
-  readonly affinity = new Map<string, Affinity>();
-  /** Cloud LB flows: `nodeIp:nodePort>client:port` -> LB ip:port, so replies leave from the LB address. */
-  readonly lbFlows = new Map<string, { ip: number; port: number }>();
+  /** svcId * 2^32 + clientIp (exact in a double: service port ids stay far below 2^21) -> affinity. */
+  readonly affinity = new Map<number, Affinity>();
+  /**
+   * Cloud LB flows, so replies leave from the LB address: nodeIp * 65536 + nodePort ->
+   * client * 65536 + clientPort -> LB ip:port (numeric keys, exact below 2^48: no
+   * strings built per packet).
+   */
+  readonly lbFlows = new Map<number, Map<number, { ip: number; port: number }>>();
   readonly counters: PipelineCounters = { delivered: 0, dropped: 0, byReason: {} };
   now = 0;
   rec?: TraceRecorder;
@@ -104,6 +110,7 @@ export class ForwardingContext {
       if (pn) { this.podsByIp.set(pn.ip, pn); this.podNode.set(pn.ip, net.node(pn.node)?.node.index ?? -1); }
     }
     this.programFastPath();
+    this.lbTargetCache.clear();
     this.now = state.time;
   }
 
@@ -129,6 +136,13 @@ export class ForwardingContext {
       if (w !== NEXT_SLOW) this.dp.fastPathSetRoute(k + 1, w & 255, w >>> 8);
     }
     for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.dp.fastPathSetNode(i, this.nodeIp[i]!, this.bridgeIp[i]!);
+  }
+
+  /** Nodes the cloud load balancer may send Service port `e`'s traffic to (CloudNetwork.lbTargets, cached per load). */
+  lbTargets(e: ServicePortEntry): number[] {
+    let t = this.lbTargetCache.get(e.id);
+    if (!t) { t = this.cloud.lbTargets(e); this.lbTargetCache.set(e.id, t); }
+    return t;
   }
 
   /** True when dst is one of node's own addresses (its IP, its bridge's IP): the kernel's `local` table. */
@@ -200,11 +214,11 @@ export class ForwardingContext {
 
   /** ClientIP affinity: the remembered endpoint index, if still fresh (10800 s default timeout). */
   affinityOf(svc: number, client: number, timeoutMs: number): number | undefined {
-    const a = this.affinity.get(`${svc}:${client}`);
+    const a = this.affinity.get(svc * 4294967296 + client);
     return a && this.now - a.lastMs <= timeoutMs ? a.ep : undefined;
   }
 
   remember(svc: number, client: number, ep: number): void {
-    this.affinity.set(`${svc}:${client}`, { ep, lastMs: this.now });
+    this.affinity.set(svc * 4294967296 + client, { ep, lastMs: this.now });
   }
 }

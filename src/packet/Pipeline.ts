@@ -6,6 +6,7 @@
 // with a recorder; the bulk forwarder runs it on full vectors with none.
 import { TTL_EXCEEDED } from '../../assembly/shared/drop.js';
 import type { ForwardingContext } from './ForwardingContext.js';
+import { CLOUD, Phase } from './PacketMeta.js';
 import { bridgeStage, newBridgeCounters, type BridgeCounters } from './stages/bridgeStage.js';
 import { cloudStage } from './stages/cloudStage.js';
 import { conntrackStage, newConntrackCounters, type ConntrackCounters } from './stages/conntrackStage.js';
@@ -37,27 +38,32 @@ export function newStageCounters(): StageCounters {
   };
 }
 
-/** One pass: every stage once over the vector. */
-function pass(ctx: ForwardingContext, n: number, c: StageCounters): void {
-  cloudStage(ctx, n);
-  podTxStage(ctx, n);
-  bridgeStage(ctx, n, c.bridge);
-  conntrackStage(ctx, n, c.conntrack);
-  kubeProxyStage(ctx, n, c.kubeProxy);
+/**
+ * One pass: every stage once over the vector, in order. A stage none of whose
+ * packets is present is skipped (`phases`: bit 1 << Phase of every live packet, bit 0
+ * for a packet at the cloud edge; the conntrack stage says how many are new, the
+ * forward stage how many it sent to the bridge): a skipped stage would have done
+ * nothing and recorded nothing, so traces and results are those of the full pass.
+ */
+function pass(ctx: ForwardingContext, n: number, c: StageCounters, phases: number): void {
+  if (phases & 1) cloudStage(ctx, n);
+  if (phases & (1 << Phase.FROM_POD)) { podTxStage(ctx, n); bridgeStage(ctx, n, c.bridge); }
+  const fresh = conntrackStage(ctx, n, c.conntrack);
+  if (fresh !== 0) kubeProxyStage(ctx, n, c.kubeProxy);
   routeStage(ctx, n, c.route);
-  natStage(ctx, n, c.nat);
-  forwardStage(ctx, n, c.forward);
-  deliverStage(ctx, n, c.bridge);
+  if (fresh !== 0) natStage(ctx, n, c.nat);
+  if (forwardStage(ctx, n, c.forward) !== 0) deliverStage(ctx, n, c.bridge);
 }
 
 /** Run packets 0..n-1 (placed by the caller: vector columns + meta.reset) until each is delivered or dropped. */
 export function runPipeline(ctx: ForwardingContext, n: number, c: StageCounters): void {
+  const m = ctx.meta;
   for (let p = 0; p < MAX_PASSES; p++) {
-    pass(ctx, n, c);
-    let live = 0;
-    const d = ctx.dp.vec.drop;
-    for (let i = 0; i < n; i++) if (d[i] === 0) live++;
-    if (live === 0) return;
+    const d = ctx.dp.vec.drop, loc = m.loc, phase = m.phase;
+    let phases = 0;
+    for (let i = 0; i < n; i++) if (d[i] === 0) phases |= loc[i] === CLOUD ? 1 : 1 << phase[i]!;
+    if (phases === 0) return;
+    pass(ctx, n, c, phases);
   }
   const d = ctx.dp.vec.drop;
   for (let i = 0; i < n; i++) if (d[i] === 0) ctx.drop(i, TTL_EXCEEDED);

@@ -5,8 +5,8 @@
 // private IP by the internet gateway. Outbound, a reply to a load-balanced flow leaves
 // from the LB address (the LB's flow table), anything else is mapped private -> public
 // by the gateway; a source with no public mapping is dropped, as the VPC would.
-// Trade-off: the LB flow table is a JS Map touched only by flows that cross the cloud
-// edge; pod-to-pod traffic never reaches this stage.
+// Trade-off: the LB flow table is a JS Map (numeric keys) touched only by flows that
+// cross the cloud edge; pod-to-pod traffic never reaches this stage.
 import { NO_ENDPOINTS, NO_ROUTE, NODE_DOWN } from '../../../assembly/shared/drop.js';
 import { formatIp } from '../../../engine/net/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
@@ -19,13 +19,11 @@ export const cloudCounters = { lbForwarded: 0, gatewayIn: 0, gatewayOut: 0 };
 /** FNV-1a over the 5-tuple: the load balancer's flow hash. */
 function flowHash(a: number, b: number, c: number, d: number, e: number): number {
   let h = 0x811c9dc5;
-  for (const x of [a, b, c, d, e]) { h ^= x; h = Math.imul(h, 0x01000193) >>> 0; }
-  return h >>> 0;
+  h = Math.imul(h ^ a, 0x01000193) >>> 0; h = Math.imul(h ^ b, 0x01000193) >>> 0; h = Math.imul(h ^ c, 0x01000193) >>> 0;
+  h = Math.imul(h ^ d, 0x01000193) >>> 0; h = Math.imul(h ^ e, 0x01000193) >>> 0;
+  return h;
 }
 
-function lbKey(nodeIp: number, nodePort: number, client: number, cport: number): string {
-  return `${nodeIp}:${nodePort}>${client}:${cport}`;
-}
 
 /** Packet i arrives at node `node` from the cloud; NODE_DOWN when that node is failed. */
 function enterNode(ctx: ForwardingContext, i: number, node: number): void {
@@ -44,11 +42,15 @@ function inbound(ctx: ForwardingContext, i: number): void {
   if (ctx.cloud.isLoadBalancerIp(dst)) {
     const e = ctx.services.loadBalancer(dst, v.dstPort[i]!, v.proto[i]!);
     if (!e || e.nodePort === undefined) { rec?.step({ point: 'load-balancer', action: 'drop', detail: `no listener on ${formatIp(dst)}:${v.dstPort[i]}` }); ctx.drop(i, NO_ROUTE); return; }
-    const targets = ctx.cloud.lbTargets(e);
+    const targets = ctx.lbTargets(e);
     if (targets.length === 0) { rec?.step({ point: 'load-balancer', action: 'drop', detail: `no healthy target node for ${e.key}${e.localOnly ? ' (externalTrafficPolicy Local: no node has a local endpoint)' : ''}` }); ctx.drop(i, NO_ENDPOINTS); return; }
     const node = targets[flowHash(v.srcIp[i]!, v.srcPort[i]!, dst, v.dstPort[i]!, v.proto[i]!) % targets.length]!;
     const before = rec ? formatPacket(v, i) : '';
-    ctx.lbFlows.set(lbKey(ctx.nodeIp[node]!, e.nodePort, v.srcIp[i]!, v.srcPort[i]!), { ip: dst, port: v.dstPort[i]! });
+    const flow = { ip: dst, port: v.dstPort[i]! };
+    const outer = ctx.nodeIp[node]! * 65536 + e.nodePort;
+    let byClient = ctx.lbFlows.get(outer);
+    if (!byClient) { byClient = new Map(); ctx.lbFlows.set(outer, byClient); }
+    byClient.set(v.srcIp[i]! * 65536 + v.srcPort[i]!, flow);
     v.dstIp[i] = ctx.nodeIp[node]!; v.dstPort[i] = e.nodePort;
     cloudCounters.lbForwarded++;
     rec?.step({ point: 'load-balancer', action: 'forward', match: `${e.key} listener ${formatIp(dst)}:${e.port} -> ${ctx.nodeName(node)} NodePort ${e.nodePort} (flow hash over ${targets.length} healthy node${targets.length > 1 ? 's' : ''}; client address kept)`, packet: `${before} => ${formatPacket(v, i)}` });
@@ -69,7 +71,7 @@ function outbound(ctx: ForwardingContext, i: number): void {
   const rec = ctx.rec;
   rec?.enter('cloud', 'vpc');
   const before = rec ? formatPacket(v, i) : '';
-  const lb = ctx.lbFlows.size === 0 ? undefined : ctx.lbFlows.get(lbKey(v.srcIp[i]!, v.srcPort[i]!, v.dstIp[i]!, v.dstPort[i]!));
+  const lb = ctx.lbFlows.size === 0 ? undefined : ctx.lbFlows.get(v.srcIp[i]! * 65536 + v.srcPort[i]!)?.get(v.dstIp[i]! * 65536 + v.dstPort[i]!);
   if (lb) {
     v.srcIp[i] = lb.ip; v.srcPort[i] = lb.port;
     rec?.step({ point: 'load-balancer', action: 'reverse-nat', match: 'flow table entry of the forward direction', packet: `${before} => ${formatPacket(v, i)}` });

@@ -40,12 +40,13 @@ function traceHit(ctx: ForwardingContext, i: number, before: string): void {
 }
 
 /**
- * Look every live packet's connection up in its node's zone; mark misses as new. With
+ * Look every live packet's connection up in its node's zone; mark misses as new and
+ * return how many (kube-proxy and the NAT stage only act on those). With
  * ctx.fastPath the lookup is Datapath.fastPath, which also routes the hits and decides
  * their next stage (the route and forward stages read its columns): same conntrack
  * outputs, so this stage and its trace are unchanged.
  */
-export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCounters): void {
+export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCounters): number {
   const v = ctx.dp.vec, m = ctx.meta;
   const drop = v.drop, table = v.table, flags = v.flags, loc = m.loc;
   for (let i = 0; i < n; i++) if (drop[i] === 0) { table[i] = loc[i]!; flags[i] = 0; }
@@ -64,4 +65,5 @@ export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCo
     if (ctx.rec) traceHit(ctx, i, before);
   }
   c.hits += hits; c.misses += misses; c.replies += replies;
+  return misses;
 }

@@ -110,9 +110,11 @@ function forwardOne(ctx: ForwardingContext, i: number, w: number, c: ForwardCoun
  * Route every live packet on: deliver locally, hand to the bridge stage, to the next
  * node or to the cloud. A conntrack hit's next hop was decided by the fast-path
  * kernel (F_NEXT); a new packet's is looked up here in the same table
- * (ctx.nextHop), so both give the same decision.
+ * (ctx.nextHop), so both give the same decision. Returns how many packets it sent
+ * to the bridge (the deliver stage's work).
  */
-export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters): void {
+export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters): number {
+  const before = c.toBridge;
   const v = ctx.dp.vec, m = ctx.meta;
   const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp;
   const phase = m.phase, isNew = m.isNew, loc = m.loc, route = m.route, fast = ctx.fastPath;
@@ -123,4 +125,5 @@ export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounte
     if (w === NEXT_SLOW) w = ctx.nextHop(loc[i]!, dstIp[i]!, route[i]!);
     forwardOne(ctx, i, w, c);
   }
+  return c.toBridge - before;
 }

@@ -34,12 +34,18 @@ export function newKubeProxyCounters(): KubeProxyCounters {
 /** Uniform draw in [0, 1) from the flow and the rule index (the `statistic` match's coin). */
 function draw(v: ForwardingContext['dp']['vec'], i: number, rule: number): number {
   let h = 0x811c9dc5;
-  const xs = [v.srcIp[i]!, v.srcPort[i]!, v.dstIp[i]!, v.dstPort[i]!, v.proto[i]!, rule];
-  for (const x of xs) { h ^= x; h = Math.imul(h, 0x01000193); h ^= h >>> 15; }
+  h = mix(h, v.srcIp[i]!); h = mix(h, v.srcPort[i]!); h = mix(h, v.dstIp[i]!);
+  h = mix(h, v.dstPort[i]!); h = mix(h, v.proto[i]!); h = mix(h, rule);
   return (h >>> 0) / 4294967296;
 }
 
-/** Pick an endpoint index: affinity, then iptables' cascade or IPVS round robin. Returns [index, rule text]. */
+/** One FNV-1a step with an extra shift-xor, over a 32-bit word. */
+function mix(h: number, x: number): number {
+  h ^= x; h = Math.imul(h, 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/** Pick an endpoint index: affinity, then iptables' cascade or IPVS round robin. Returns [index, rule text] (text only when tracing). */
 function choose(ctx: ForwardingContext, i: number, e: ServicePortEntry, eps: ServiceEndpoint[]): [number, string] {
   const v = ctx.dp.vec;
   const all = ctx.services.ports[e.id]!.endpoints;
@@ -54,12 +60,12 @@ function choose(ctx: ForwardingContext, i: number, e: ServicePortEntry, eps: Ser
     const pos = ctx.rr.get(e.id) ?? 0;
     pick = pos % eps.length;
     ctx.rr.set(e.id, pos + 1);
-    rule = `ipvs ${formatIp(e.clusterIp)}:${e.port} rr: real server ${pick + 1}/${eps.length}`;
+    rule = ctx.rec ? `ipvs ${formatIp(e.clusterIp)}:${e.port} rr: real server ${pick + 1}/${eps.length}` : '';
   } else {
     pick = eps.length - 1;
     for (let r = 0; r < eps.length - 1; r++) if (draw(v, i, r) < 1 / (eps.length - r)) { pick = r; break; }
-    const p = pick < eps.length - 1 ? `-m statistic --mode random --probability ${iptablesProbability(1 / (eps.length - pick))} ` : '';
-    rule = `${e.chain} rule ${pick + 1}/${eps.length}: ${p}-j ${eps[pick]!.chain}`;
+    const p = !ctx.rec ? '' : pick < eps.length - 1 ? `-m statistic --mode random --probability ${iptablesProbability(1 / (eps.length - pick))} ` : '';
+    rule = ctx.rec ? `${e.chain} rule ${pick + 1}/${eps.length}: ${p}-j ${eps[pick]!.chain}` : '';
   }
   if (e.affinity) ctx.remember(e.id, v.srcIp[i]!, all.indexOf(eps[pick]!));
   return [pick, rule];

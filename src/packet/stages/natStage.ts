@@ -10,7 +10,7 @@
 // so the kernel records the original tuple and applies both translations itself.
 // Packets of known connections are parked (F_DROP) for the call and never touched.
 import { cidrContains, formatIp } from '../../../engine/net/index.js';
-import { routeSource } from '../../network/index.js';
+import type { NodeRoute } from '../../network/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { PARKED } from '../PacketMeta.js';
@@ -23,20 +23,27 @@ export function newNatCounters(): NatCounters {
   return { committed: 0, masqueraded: 0 };
 }
 
-/** The SNAT address for new packet i, 0 for none, and why. */
-function masquerade(ctx: ForwardingContext, i: number): [number, string] {
+/** Which masquerade rule applies to new packet i: none, kube-proxy's mark, or the CNI's pod-network rule. */
+function masqueradeRule(ctx: ForwardingContext, i: number, r: NodeRoute | undefined): 0 | 1 | 2 {
   const v = ctx.dp.vec, m = ctx.meta;
-  const node = m.loc[i]!;
-  const r = ctx.routes.route(m.route[i]!);
-  if (!r || ctx.localIps.get(v.dstIp[i]!) === node) return [0, ''];
-  const src = routeSource(ctx.net, ctx.nodes[node]!, r);
-  if (m.masq[i]) return [src, 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE'];
+  if (!r || ctx.isLocal(m.loc[i]!, v.dstIp[i]!)) return 0;
+  if (m.masq[i]) return 1;
   const leaving = r.kind === 'default' || r.kind === 'node-subnet';
-  if (leaving && cidrContains(ctx.clusterCidr, v.srcIp[i]!) && !cidrContains(ctx.clusterCidr, v.dstIp[i]!)) {
-    const rule = ctx.net.cni === 'calico' ? 'cali-nat-outgoing (natOutgoing: destination outside every IP pool) -j MASQUERADE' : `FLANNEL-POSTRTG -s ${ctx.net.state.config!.podCidr} ! -d 224.0.0.0/4 -j MASQUERADE --random-fully`;
-    return [src, rule];
-  }
-  return [0, ''];
+  return leaving && cidrContains(ctx.clusterCidr, v.srcIp[i]!) && !cidrContains(ctx.clusterCidr, v.dstIp[i]!) ? 2 : 0;
+}
+
+/** The rule text of masqueradeRule's answer, for traces. */
+function ruleText(ctx: ForwardingContext, rule: 0 | 1 | 2): string {
+  if (rule === 1) return 'KUBE-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE';
+  if (rule === 2) return ctx.net.cni === 'calico' ? 'cali-nat-outgoing (natOutgoing: destination outside every IP pool) -j MASQUERADE' : `FLANNEL-POSTRTG -s ${ctx.net.state.config!.podCidr} ! -d 224.0.0.0/4 -j MASQUERADE --random-fully`;
+  return '';
+}
+
+/** MASQUERADE's address: that of the device route r leaves by (routeSource, from the per-node arrays). */
+function routeSourceOf(ctx: ForwardingContext, node: number, r: NodeRoute): number {
+  if (r.kind === 'bridge') return ctx.bridgeIp[node]!;
+  if (r.kind === 'vxlan') return ctx.cidrBase[node]!; // flannel.1 carries the node's /24 network address
+  return ctx.nodeIp[node]!;
 }
 
 /** Decide SNAT, restore the pre-DNAT destination and commit new connections in one ctInsert. */
@@ -47,8 +54,10 @@ export function natStage(ctx: ForwardingContext, n: number, c: NatCounters): voi
   for (let i = 0; i < n; i++) {
     if (v.drop[i] !== 0) continue;
     if (!m.isNew[i]) { v.drop[i] = PARKED; continue; }
-    const [snat, rule] = masquerade(ctx, i);
-    if (i === 0) why = rule;
+    const r = ctx.routes.route(m.route[i]!);
+    const rule = masqueradeRule(ctx, i, r);
+    const snat = rule === 0 ? 0 : routeSourceOf(ctx, m.loc[i]!, r!);
+    if (i === 0 && ctx.rec) why = ruleText(ctx, rule);
     if (snat) c.masqueraded++;
     v.snatIp[i] = snat;
     v.table[i] = m.loc[i]!; // the route stage used F_TABLE for the route table: back to the node's zone
