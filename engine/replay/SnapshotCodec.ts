@@ -1,26 +1,28 @@
 // Snapshot bodies: plain data (objects, arrays, strings, numbers, booleans, null,
 // undefined, bytes) in a compact binary form made for restoring a large projection
 // fast. A 150,000-pod cluster is ~1 M small objects that mostly share a handful of
-// shapes, many repeated strings, and many objects shared outright (a workload's pods
-// all point at its template's labels and containers); msgpack would spell every key,
-// string and shared object out each time and decode each key again. Here:
+// shapes, many repeated strings, and parts shared outright between neighbours (a
+// workload's pods, stored one after another, point at the same labels and containers);
+// msgpack would spell every key, string and shared part out each time and decode each
+// key again. Here:
 // - every distinct string is stored once, in one UTF-8 block decoded by a single call
 //   and cut with substring (string table);
 // - every distinct key list (object shape) is stored once, and objects of that shape are
 //   rebuilt by a function generated for it, so V8 gives them one hidden class;
-// - an object or array met again (the same reference) is written as a back-reference
-//   to its first copy, so sharing survives the round trip and costs one varint;
+// - a member of an array element that is the very same object as that member of the
+//   previous element is written as T_SAME (one byte), so sharing survives the round
+//   trip; a general identity table was tried and cost more than it saved: it must
+//   remember every object, and nearly all are unique;
 // - values are a tag byte plus a varint (integers zigzagged, strings and shapes by index).
 // `undefined` members are kept (T_UNDEF), so an object comes back with the keys, in the
 // order, it had: a projection that gives its objects one shape gets that shape back.
 //
 // Layout: u8 SNAPSHOT_LAYOUT | nStrings | char length of each | byte length of the block |
 // UTF-8 block | nShapes | per shape: nKeys, key string indexes | root value.
-// Objects and arrays are numbered in the order they start (pre-order); T_REF n is the n-th.
 
 const SNAPSHOT_LAYOUT = 2;
 
-const T_NULL = 0, T_FALSE = 1, T_TRUE = 2, T_INT = 3, T_FLOAT = 4, T_STR = 5, T_ARR = 6, T_OBJ = 7, T_BIN = 8, T_UNDEF = 9, T_REF = 10;
+const T_NULL = 0, T_FALSE = 1, T_TRUE = 2, T_INT = 3, T_FLOAT = 4, T_STR = 5, T_ARR = 6, T_OBJ = 7, T_BIN = 8, T_UNDEF = 9, T_SAME = 10;
 
 class ByteSink {
   buf = Buffer.allocUnsafe(1 << 16);
@@ -53,19 +55,26 @@ interface ShapeNode {
   id: number;
   keys: string[];
   next: Map<string, ShapeNode> | undefined;
+  /** Per member: string values looked up, and how many were new (see memberString). */
+  looked: number[];
+  fresh: number[];
 }
+
+/** Members whose strings are sampled this many times before their kind is judged. */
+const STRING_SAMPLE = 256;
 
 /**
  * Walks a value once, interning strings and shapes as it writes the value section.
  * Shapes are found by walking a trie with the object's keys (no key list or signature
- * string built per object), and shared objects by identity.
+ * string built per object).
  */
 class SnapshotEncoder {
-  readonly strings = new Map<string, number>();
+  /** The string table, in index order (a string may appear twice: see memberString). */
+  readonly table: string[] = [];
+  private readonly strings = new Map<string, number>();
   readonly shapes: ShapeNode[] = [];
   readonly out = new ByteSink();
-  private readonly root: ShapeNode = { id: -1, keys: [], next: undefined };
-  private readonly seen = new Map<object, number>();
+  private readonly root: ShapeNode = newShapeNode([]);
 
   value(v: unknown): void {
     const o = this.out;
@@ -79,25 +88,34 @@ class SnapshotEncoder {
       case 'object':
         if (v === null) { o.byte(T_NULL); return; }
         if (v instanceof Uint8Array) { o.byte(T_BIN); o.varint(v.length); o.ensure(v.length); o.buf.set(v, o.pos); o.pos += v.length; return; }
-        if (this.backReference(v)) return;
-        if (Array.isArray(v)) { o.byte(T_ARR); o.varint(v.length); for (let i = 0; i < v.length; i++) this.value(v[i]); return; }
+        if (Array.isArray(v)) { this.array(v); return; }
         if (v instanceof Map || v instanceof Set) throw new TypeError('snapshot: Map and Set are not plain data; toSnapshot should return arrays');
-        this.object(v as Record<string, unknown>);
+        this.object(v as Record<string, unknown>, undefined);
         return;
       default:
         throw new TypeError(`snapshot: cannot store a ${typeof v}`);
     }
   }
 
-  /** Write a reference when `v` was written before; otherwise number it (pre-order). */
-  private backReference(v: object): boolean {
-    const ref = this.seen.get(v);
-    if (ref !== undefined) { this.out.byte(T_REF); this.out.varint(ref); return true; }
-    this.seen.set(v, this.seen.size);
-    return false;
+  private array(v: unknown[]): void {
+    this.out.byte(T_ARR);
+    this.out.varint(v.length);
+    let prev: Record<string, unknown> | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array)) {
+        if (x instanceof Map || x instanceof Set) throw new TypeError('snapshot: Map and Set are not plain data; toSnapshot should return arrays');
+        this.object(x as Record<string, unknown>, prev);
+        prev = x as Record<string, unknown>;
+      } else {
+        this.value(x);
+        prev = undefined;
+      }
+    }
   }
 
-  private object(v: Record<string, unknown>): void {
+  /** An object; `prev` is the array element before it, whose shared members it may point at. */
+  private object(v: Record<string, unknown>, prev: Record<string, unknown> | undefined): void {
     let node = this.root;
     for (const k in v) node = this.child(node, k);
     if (node.id < 0) {
@@ -107,21 +125,59 @@ class SnapshotEncoder {
     }
     this.out.byte(T_OBJ);
     this.out.varint(node.id);
-    for (const k in v) this.value(v[k]);
+    let i = 0;
+    for (const k in v) {
+      const x = v[k];
+      if (typeof x === 'string') this.memberString(node, i, x);
+      else if (prev !== undefined && typeof x === 'object' && x !== null && prev[k] === x) this.out.byte(T_SAME);
+      else this.value(x);
+      i++;
+    }
+  }
+
+  /**
+   * A string member. Some members are unique per object (pod names, IPs): looking each
+   * up in the string table only grows the table's hash map, which was the encoder's
+   * main cost. After a sample, a member whose strings were nearly all new appends them
+   * to the table without a lookup (a rare repeat is stored twice; the reader cannot
+   * tell). The choice depends only on the data, so encoding stays deterministic.
+   */
+  private memberString(node: ShapeNode, i: number, x: string): void {
+    const looked = node.looked[i] ?? 0;
+    let id: number;
+    if (looked >= STRING_SAMPLE && node.fresh[i]! * 8 > looked * 7) {
+      id = this.table.length;
+      this.table.push(x);
+    } else {
+      const before = this.table.length;
+      id = this.str(x);
+      node.looked[i] = looked + 1;
+      node.fresh[i] = (node.fresh[i] ?? 0) + (this.table.length > before ? 1 : 0);
+    }
+    this.out.byte(T_STR);
+    this.out.varint(id);
   }
 
   private child(node: ShapeNode, k: string): ShapeNode {
     node.next ??= new Map();
     let c = node.next.get(k);
-    if (!c) node.next.set(k, (c = { id: -1, keys: [...node.keys, k], next: undefined }));
+    if (!c) node.next.set(k, (c = newShapeNode([...node.keys, k])));
     return c;
   }
 
   str(s: string): number {
     let id = this.strings.get(s);
-    if (id === undefined) this.strings.set(s, (id = this.strings.size));
+    if (id === undefined) {
+      id = this.table.length;
+      this.strings.set(s, id);
+      this.table.push(s);
+    }
     return id;
   }
+}
+
+function newShapeNode(keys: string[]): ShapeNode {
+  return { id: -1, keys, next: undefined, looked: [], fresh: [] };
 }
 
 /** Encode plain data as a snapshot body. */
@@ -130,9 +186,9 @@ export function encodeSnapshot(value: unknown): Buffer {
   enc.value(value);
   const head = new ByteSink();
   head.byte(SNAPSHOT_LAYOUT);
-  head.varint(enc.strings.size);
-  for (const s of enc.strings.keys()) head.varint(s.length);
-  const block = Buffer.from([...enc.strings.keys()].join(''), 'utf8');
+  head.varint(enc.table.length);
+  for (const s of enc.table) head.varint(s.length);
+  const block = Buffer.from(enc.table.join(''), 'utf8');
   head.varint(block.length);
   head.ensure(block.length);
   block.copy(head.buf, head.pos);
@@ -140,12 +196,13 @@ export function encodeSnapshot(value: unknown): Buffer {
   head.varint(enc.shapes.length);
   for (const { keys } of enc.shapes) {
     head.varint(keys.length);
-    for (const k of keys) head.varint(enc.strings.get(k)!);
+    for (const k of keys) head.varint(enc.str(k));
   }
   return Buffer.concat([head.buf.subarray(0, head.pos), enc.out.buf.subarray(0, enc.out.pos)]);
 }
 
-type Build = (r: SnapshotDecoder) => Record<string, unknown>;
+/** Builds one object of a shape; `p` is the previous array element (for T_SAME members). */
+type Build = (r: SnapshotDecoder, p: Record<string, unknown> | undefined) => Record<string, unknown>;
 
 /** Shape builders by key list, shared by every decode: projections have few shapes. */
 const builders = new Map<string, Build>();
@@ -155,10 +212,10 @@ function builderFor(keys: readonly string[]): Build {
   let b = builders.get(sig);
   if (!b) {
     if (keys.includes('__proto__')) {
-      b = (r) => { const o: Record<string, unknown> = {}; for (const k of keys) Object.defineProperty(o, k, { value: r.value(), enumerable: true, writable: true, configurable: true }); return o; };
+      b = (r, p) => { const o: Record<string, unknown> = {}; for (const k of keys) Object.defineProperty(o, k, { value: r.member(p, k), enumerable: true, writable: true, configurable: true }); return o; };
     } else {
       // One object literal per shape: V8 builds every object of it with one hidden class.
-      b = new Function('r', `return {${keys.map((k) => `${JSON.stringify(k)}: r.value()`).join(', ')}};`) as Build;
+      b = new Function('r', 'p', `return {${keys.map((k) => `${JSON.stringify(k)}: r.member(p, ${JSON.stringify(k)})`).join(', ')}};`) as Build;
     }
     builders.set(sig, b);
   }
@@ -170,8 +227,6 @@ class SnapshotDecoder {
   private pos = 0;
   private strings: string[] = [];
   private shapes: Build[] = [];
-  /** Objects and arrays decoded so far, in pre-order: what T_REF points at. */
-  private readonly objects: unknown[] = [];
 
   constructor(buf: Uint8Array) {
     this.buf = buf;
@@ -204,25 +259,16 @@ class SnapshotDecoder {
     switch (tag) {
       case T_STR: return this.str(this.varint());
       case T_INT: { const z = this.varint(); return z % 2 === 0 ? z / 2 : -(z + 1) / 2; }
-      case T_OBJ: {
-        const b = this.shapes[this.varint()];
-        if (!b) throw new Error('snapshot: unknown shape');
-        const slot = this.objects.length;
-        this.objects.push(undefined); // numbered before its members, as the encoder did
-        return (this.objects[slot] = b(this));
-      }
+      case T_OBJ: return this.object(undefined);
       case T_ARR: {
         const n = this.varint();
         if (n > this.buf.length - this.pos) throw new Error('snapshot: truncated array');
         const a = new Array<unknown>(n);
-        this.objects.push(a);
-        for (let i = 0; i < n; i++) a[i] = this.value();
+        let prev: Record<string, unknown> | undefined;
+        for (let i = 0; i < n; i++) {
+          if (this.buf[this.pos] === T_OBJ) { this.pos++; a[i] = prev = this.object(prev); } else { a[i] = this.value(); prev = undefined; }
+        }
         return a;
-      }
-      case T_REF: {
-        const i = this.varint();
-        if (i >= this.objects.length || this.objects[i] === undefined) throw new Error('snapshot: bad back-reference');
-        return this.objects[i];
       }
       case T_UNDEF: return undefined;
       case T_NULL: return null;
@@ -232,6 +278,21 @@ class SnapshotDecoder {
       case T_BIN: { const n = this.varint(); this.pos += n; return this.buf.slice(this.pos - n, this.pos); }
       default: throw new Error(`snapshot: bad tag ${tag} at ${this.pos - 1}`);
     }
+  }
+
+  /** An object (its tag already read) after `prev`, the array element before it. */
+  private object(prev: Record<string, unknown> | undefined): Record<string, unknown> {
+    const b = this.shapes[this.varint()];
+    if (!b) throw new Error('snapshot: unknown shape');
+    return b(this, prev);
+  }
+
+  /** Member `k` of an object: its value, or the previous element's (T_SAME). */
+  member(prev: Record<string, unknown> | undefined, k: string): unknown {
+    if (this.buf[this.pos] !== T_SAME) return this.value();
+    this.pos++;
+    if (prev === undefined || !Object.hasOwn(prev, k)) throw new Error('snapshot: T_SAME without a previous element');
+    return prev[k];
   }
 
   end(): void {
