@@ -25,7 +25,7 @@ const SNAPSHOT_LAYOUT = 2;
 const T_NULL = 0, T_FALSE = 1, T_TRUE = 2, T_INT = 3, T_FLOAT = 4, T_STR = 5, T_ARR = 6, T_OBJ = 7, T_BIN = 8, T_UNDEF = 9, T_SAME = 10;
 
 class ByteSink {
-  buf = Buffer.allocUnsafe(1 << 16);
+  buf = Buffer.allocUnsafe(1 << 20);
   pos = 0;
 
   ensure(n: number): void {
@@ -55,6 +55,9 @@ interface ShapeNode {
   id: number;
   keys: string[];
   next: Map<string, ShapeNode> | undefined;
+  /** The child taken last: objects of one shape come in runs, so this nearly always hits. */
+  lastKey: string | undefined;
+  lastChild: ShapeNode | undefined;
   /** Per member: string values looked up, and how many were new (see memberString). */
   looked: number[];
   fresh: number[];
@@ -159,6 +162,13 @@ class SnapshotEncoder {
   }
 
   private child(node: ShapeNode, k: string): ShapeNode {
+    if (node.lastKey === k) return node.lastChild!;
+    node.lastKey = k;
+    node.lastChild = this.childByKey(node, k);
+    return node.lastChild;
+  }
+
+  private childByKey(node: ShapeNode, k: string): ShapeNode {
     node.next ??= new Map();
     let c = node.next.get(k);
     if (!c) node.next.set(k, (c = newShapeNode([...node.keys, k])));
@@ -177,7 +187,7 @@ class SnapshotEncoder {
 }
 
 function newShapeNode(keys: string[]): ShapeNode {
-  return { id: -1, keys, next: undefined, looked: [], fresh: [] };
+  return { id: -1, keys, next: undefined, lastKey: undefined, lastChild: undefined, looked: [], fresh: [] };
 }
 
 /** Encode plain data as a snapshot body. */
