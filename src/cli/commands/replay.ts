@@ -68,7 +68,7 @@ function printReport(io: Io, r: ReplayReport): void {
   io.out(`traffic (${t.backend}, ${where}): ${num(t.packets)} packets in ${t.steps.length} steps, forwarded in ${secs(t.forwardMs)} (${num(t.packetsPerSec)} packets/s); ${t.loads} table builds ${secs(t.loadMs)}; traffic phase ${secs(t.wallMs)}`);
   if (t.unsent) io.out(`not sent: ${num(t.unsent)} packets (${Object.entries(t.unsentReasons).map(([k, n]) => `${k}: ${num(n)}`).join('; ')})`);
   if (Object.keys(t.dispositions).length) io.out(formatTable(['DISPOSITION', 'PACKETS'], Object.entries(t.dispositions).map(([k, n]) => [k, num(n)])));
-  for (const f of t.failures) io.out(`${f.node} failed at ${formatDuration(f.time)} (seq ${f.seq}): ${num(f.probedFlows)} delivered flows probed (${num(t.probePackets)} probe packets), ${num(f.broken)} broken`);
+  for (const f of t.failures) io.out(`${f.node} failed at ${formatDuration(f.time)} (seq ${f.seq}): ${num(f.probedFlows)} delivered flows probed (${num(t.probePackets)} probe packets, ${secs(t.probeMs)}), ${num(f.broken)} broken`);
   if (t.broken.length) {
     io.out(formatTable(['FAILED', 'SOURCE', 'DESTINATION', 'SERVICE', 'BEFORE', 'AFTER'], brokenRows(r)));
     if (t.broken.length > SHOW_BROKEN) io.out(`... and ${t.broken.length - SHOW_BROKEN} more broken flows (-o json lists them all)`);

@@ -77,6 +77,8 @@ export interface TrafficPart {
   failures: FailureStat[];
   broken: BrokenFlow[];
   probePackets: number;
+  /** Time in failure probes, table builds excluded. */
+  probeMs: number;
   loads: number;
   loadMs: number;
   forwardMs: number;
@@ -102,7 +104,7 @@ export class TrafficRunner {
   private readonly seen = new Map<string, { spec: TrafficSpec; flows: Set<number> }>();
   readonly result: TrafficPart = {
     packets: 0, unsent: 0, unsentReasons: {}, dispositions: {}, steps: [], failures: [], broken: [],
-    probePackets: 0, loads: 0, loadMs: 0, forwardMs: 0,
+    probePackets: 0, probeMs: 0, loads: 0, loadMs: 0, forwardMs: 0,
   };
 
   constructor(o: TrafficRunnerOptions) {
@@ -161,10 +163,11 @@ export class TrafficRunner {
   /** One packet of each remembered flow (or of `sets`' flows) at `state`. */
   private probe(state: ClusterState, seq: number, sets?: ProbeSet[]): ProbeSet[] {
     const ctx = this.context(state);
+    const t = performance.now();
     ctx.now = state.time;
     ctx.dp.ctExpire(state.time);
     const todo = sets ?? [...this.seen.values()].filter((s) => s.flows.size).map((s) => ({ spec: s.spec, flows: [...s.flows].sort((a, b) => a - b) }));
-    return todo.map(({ spec, flows }) => {
+    const found = todo.map(({ spec, flows }): ProbeSet => {
       const at = { seq, time: state.time };
       try {
         const r = forwardFlows(ctx, spec, flows, { packets: 1, established: true, seq });
@@ -175,6 +178,8 @@ export class TrafficRunner {
         return { spec, flows, out: flows.map(() => notSent(at, (e as Error).message)), recs: flows.map(() => undefined) };
       }
     });
+    this.result.probeMs += performance.now() - t;
+    return found;
   }
 
   private context(state: ClusterState): ForwardingContext {

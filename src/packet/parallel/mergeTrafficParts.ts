@@ -25,7 +25,7 @@ export function mergeTrafficParts(parts: readonly TrafficPart[]): TrafficPart {
   const first = parts[0];
   if (!first) throw new Error('mergeTrafficParts: no parts');
   const out: TrafficPart = {
-    packets: 0, unsent: 0, unsentReasons: {}, dispositions: {}, probePackets: 0, loads: 0, loadMs: 0, forwardMs: 0,
+    packets: 0, unsent: 0, unsentReasons: {}, dispositions: {}, probePackets: 0, probeMs: 0, loads: 0, loadMs: 0, forwardMs: 0,
     steps: first.steps.map((s) => ({ ...s, packets: 0, unsent: 0, loadMs: 0, forwardMs: 0 })),
     failures: first.failures.map((f) => ({ ...f, probedFlows: 0, broken: 0 })),
     broken: [],
@@ -35,6 +35,7 @@ export function mergeTrafficParts(parts: readonly TrafficPart[]): TrafficPart {
     out.packets += p.packets;
     out.unsent += p.unsent;
     out.probePackets += p.probePackets;
+    out.probeMs = Math.max(out.probeMs, p.probeMs);
     out.loads = Math.max(out.loads, p.loads);
     addInto(out.unsentReasons, p.unsentReasons);
     addInto(out.dispositions, p.dispositions);
