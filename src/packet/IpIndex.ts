@@ -8,6 +8,8 @@ export class IpIndex {
   private keys: Uint32Array;
   private vals: Int32Array;
   private mask: number;
+  /** 32 - log2(capacity): Fibonacci hashing keeps the top bits of the product. */
+  private shift: number;
   private used = 0;
 
   constructor(capacity = 64) {
@@ -16,10 +18,12 @@ export class IpIndex {
     this.keys = new Uint32Array(c);
     this.vals = new Int32Array(c);
     this.mask = c - 1;
+    this.shift = 32 - Math.log2(c);
   }
 
-  private static slot(ip: number, mask: number): number {
-    return (Math.imul(ip, 0x9e3779b1) >>> 16) & mask;
+  /** Home slot of ip: the top bits of ip * 2^32/phi, so neighbouring addresses spread over every slot. */
+  private static slot(ip: number, shift: number): number {
+    return Math.imul(ip, 0x9e3779b1) >>> shift;
   }
 
   /** Set ip -> value (value >= 0); ip 0 is ignored. */
@@ -28,7 +32,7 @@ export class IpIndex {
     if (ip === 0) return;
     if ((this.used + 1) * 2 > this.keys.length) this.grow();
     const keys = this.keys, mask = this.mask;
-    let s = IpIndex.slot(ip, mask);
+    let s = IpIndex.slot(ip, this.shift);
     while (keys[s] !== 0 && keys[s] !== ip) s = (s + 1) & mask;
     if (keys[s] === 0) { keys[s] = ip; this.used++; }
     this.vals[s] = value;
@@ -37,8 +41,9 @@ export class IpIndex {
   /** The value of ip, or -1. */
   get(ip: number): number {
     ip >>>= 0;
+    if (ip === 0) return -1; // 0 marks empty slots
     const keys = this.keys, mask = this.mask;
-    let s = IpIndex.slot(ip, mask);
+    let s = IpIndex.slot(ip, this.shift);
     for (;;) {
       const k = keys[s]!;
       if (k === ip) return this.vals[s]!;
@@ -58,6 +63,7 @@ export class IpIndex {
     this.keys = new Uint32Array(oldK.length * 2);
     this.vals = new Int32Array(oldK.length * 2);
     this.mask = this.keys.length - 1;
+    this.shift = 32 - Math.log2(this.keys.length);
     this.used = 0;
     for (let s = 0; s < oldK.length; s++) if (oldK[s] !== 0) this.set(oldK[s]!, oldV[s]!);
   }
