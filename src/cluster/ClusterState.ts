@@ -14,8 +14,13 @@ export interface ClusterState {
   services: Map<string, Service>;
   endpoints: Map<string, Endpoints>;
   ingresses: Map<string, Ingress>;
-  /** Pod IP -> pod key: IPAM's view, so no IP is ever handed out twice. */
-  podIps: Map<string, string>;
+  /**
+   * Pod IP -> pod key: IPAM's view, so no IP is ever handed out twice, and the
+   * datapath's. Derived from the pods: built on first use, kept by evolve from then on.
+   */
+  readonly podIps: Map<string, string>;
+  /** podIps once something has asked for it; evolve keeps it only then. */
+  podIpsBuilt: Map<string, string> | undefined;
   /** ClusterIP / NodePort / LoadBalancer IP in use -> service key. */
   serviceIps: Map<string, string>;
   nodePorts: Map<number, string>;
@@ -36,13 +41,21 @@ export interface ClusterState {
   time: number;
 }
 
+/** Pod IP -> pod key, in pod order (a later pod on the same IP, hostNetwork ones, wins). */
+function podIpsOf(pods: ReadonlyMap<string, Pod>): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const [key, p] of pods) if (p.ip) m.set(p.ip, key);
+  return m;
+}
+
 /** An empty cluster. */
 export function initialClusterState(): ClusterState {
   return {
     nodes: new Map(), namespaces: new Set(), pods: new Map(), workloads: new Map(), services: new Map(),
-    endpoints: new Map(), ingresses: new Map(), podIps: new Map(), serviceIps: new Map(), nodePorts: new Map(),
-    nodeSerial: 0, indexed: undefined, lastPod: undefined,
+    endpoints: new Map(), ingresses: new Map(), serviceIps: new Map(), nodePorts: new Map(),
+    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: undefined,
     get index(): ClusterIndex { return (this.indexed ??= ClusterIndex.build(this)); },
+    get podIps(): Map<string, string> { return (this.podIpsBuilt ??= podIpsOf(this.pods)); },
     seq: 0, time: 0,
   };
 }

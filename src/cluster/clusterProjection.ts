@@ -42,11 +42,7 @@ function fromSnapshot(data: unknown): ClusterState {
     if (svc.loadBalancerIP) s.serviceIps.set(svc.loadBalancerIP, key);
     for (const p of svc.ports) if (p.nodePort) s.nodePorts.set(p.nodePort, key);
   }
-  for (const p of snap.pods) {
-    const key = nsKey(p.namespace, p.name);
-    s.pods.set(key, p);
-    if (p.ip) s.podIps.set(p.ip, key);
-  }
+  for (const p of snap.pods) s.pods.set(nsKey(p.namespace, p.name), p);
   for (const w of snap.workloads) s.workloads.set(workloadKey(w.kind, w.namespace, w.name), w);
   for (const e of snap.endpoints) s.endpoints.set(nsKey(e.namespace, e.name), e);
   for (const i of snap.ingresses) s.ingresses.set(nsKey(i.namespace, i.name), i);

@@ -76,7 +76,7 @@ const handlers: Handlers = {
     p.startedAt = time;
     p.reason = undefined;
     p.message = undefined;
-    s.podIps.set(d.ip, key);
+    s.podIpsBuilt?.set(d.ip, key);
     s.indexed?.podBound(key, p, s.services);
   },
   PodUnschedulable(s, d) {
@@ -87,7 +87,7 @@ const handlers: Handlers = {
     const key = nsKey(d.namespace, d.name);
     const p = s.pods.get(key);
     if (!p) return;
-    if (p.ip && s.podIps.get(p.ip) === key) s.podIps.delete(p.ip);
+    if (p.ip && s.podIpsBuilt?.get(p.ip) === key) s.podIpsBuilt.delete(p.ip);
     s.pods.delete(key);
     s.indexed?.podDeleted(key, p, ownerKey(p), s.services);
   },
