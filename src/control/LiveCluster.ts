@@ -6,11 +6,20 @@ import type { Command } from './commands.js';
 import { decide } from './decide.js';
 import { reconcile } from './reconcile.js';
 
+/**
+ * Default interval of a LiveCluster's snapshots: four times a query's. A snapshot of an
+ * envelope-sized cluster costs ~0.1-0.3 s to encode and write, and the run pays it
+ * inline; at the query interval that was a third of `podnet replay`'s time. A query
+ * that starts from one of these replays at most this many events, and (on a writable
+ * log) fills in snapshots at the query interval as it goes.
+ */
+export const LIVE_SNAPSHOT_EVERY = 4 * DEFAULT_SNAPSHOT_EVERY;
+
 /** How a LiveCluster keeps snapshots. */
 export interface LiveClusterOptions {
   /**
    * Save a snapshot of the settled state after a command whose events cross a multiple
-   * of this many events (default: the Replayer's interval), so a query after a long run
+   * of this many events (default LIVE_SNAPSHOT_EVERY), so a query after a long run
    * starts near where it wants to be. 0 turns it off.
    */
   snapshotEvery?: number;
@@ -32,7 +41,7 @@ export class LiveCluster {
     this.log = log;
     this.codec = codec;
     this.replayer = new Replayer(log, codec, clusterProjection);
-    this.snapshotEvery = log.readonly ? 0 : opts.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    this.snapshotEvery = log.readonly ? 0 : opts.snapshotEvery ?? LIVE_SNAPSHOT_EVERY;
     this.current = this.replay();
   }
 
