@@ -1,7 +1,7 @@
 // Address management: node pod CIDRs and node IPs, pod IPs from a node's CIDR, Service
 // ClusterIPs, NodePorts and LoadBalancer IPs. Every choice is the lowest free value,
 // so the same history always allocates the same addresses.
-import { cidrContains, cidrSize, formatCidr, formatIp, parseCidr, parseIp, subnet } from '../../engine/net/index.js';
+import { cidrContains, cidrSize, formatCidr, formatIp, parseCidr, parseIp, subnet, type Cidr } from '../../engine/net/index.js';
 import type { ClusterState, Node } from '../cluster/index.js';
 
 /** NodePort range (kube-apiserver --service-node-port-range default). */
@@ -29,12 +29,21 @@ export function podGateway(node: Node): string {
   return formatIp(parseCidr(node.podCidr).base + 1);
 }
 
+/** Parsed pod CIDRs by node (a node's CIDR never changes): parsing per pod showed in profiles. */
+const podCidrs = new WeakMap<Node, Cidr>();
+
+function podCidrOf(node: Node): Cidr {
+  let c = podCidrs.get(node);
+  if (!c) podCidrs.set(node, (c = parseCidr(node.podCidr)));
+  return c;
+}
+
 /**
  * Lowest free pod IP in the node's CIDR: skips the network address, the gateway (.1)
  * and the broadcast address. Undefined when the CIDR is full.
  */
 export function allocatePodIp(s: ClusterState, node: Node): string | undefined {
-  const c = parseCidr(node.podCidr);
+  const c = podCidrOf(node);
   const last = c.base + cidrSize(c) - 1;
   // Only pods on this node hold addresses of its CIDR: look at those, not every pod IP.
   const used = s.index.podIpsByNode.get(node.name) ?? new Set<number>();
