@@ -64,6 +64,11 @@ export class ClusterIndex {
   readonly podsByNode = new Map<string, Set<string>>();
   /** Node name -> pod IPs (as numbers) held on it: pod IPAM's view of the node's CIDR. */
   readonly podIpsByNode = new Map<string, Set<number>>();
+  /**
+   * Node name -> an address below which every pod address of the node is taken: IPAM
+   * starts its lowest-free search there instead of at the CIDR's start (absent: start).
+   */
+  readonly podIpFloor = new Map<string, number>();
   /** Pods not bound to a node yet, in creation order (the scheduler's queue). */
   readonly unscheduled = new Set<string>();
   /** `ns\0key=value` -> pods carrying that label. */
@@ -125,7 +130,12 @@ export class ClusterIndex {
     for (const [k, v] of Object.entries(p.labels)) removeFrom(this.podsByLabel, pairKey(p.namespace, k, v), key);
     this.unscheduled.delete(key);
     if (p.node) { removeFrom(this.podsByNode, p.node, key); this.podChanged(p, services); }
-    if (p.node && p.ip && !p.hostNetwork) this.podIpsByNode.get(p.node)?.delete(ipNumber(p.ip));
+    if (p.node && p.ip && !p.hostNetwork) {
+      const ip = ipNumber(p.ip);
+      this.podIpsByNode.get(p.node)?.delete(ip);
+      const floor = this.podIpFloor.get(p.node);
+      if (floor !== undefined && ip < floor) this.podIpFloor.set(p.node, ip);
+    }
   }
 
   /** A pod's readiness may have changed: every Service selecting it is dirty. */

@@ -47,8 +47,13 @@ export function allocatePodIp(s: ClusterState, node: Node): string | undefined {
   const last = c.base + cidrSize(c) - 1;
   // Only pods on this node hold addresses of its CIDR: look at those, not every pod IP.
   const used = s.index.podIpsByNode.get(node.name) ?? new Set<number>();
-  for (let ip = c.base + 2; ip < last; ip++) {
+  const floors = s.index.podIpFloor;
+  // Everything below the floor is taken, so the search can start there and still find
+  // the lowest. A floor outside the CIDR is a node of that name that left: ignore it.
+  const floor = floors.get(node.name);
+  for (let ip = floor !== undefined && floor > c.base + 2 && floor < last ? floor : c.base + 2; ip < last; ip++) {
     if (used.has(ip)) continue;
+    floors.set(node.name, ip);
     const text = formatIp(ip);
     if (!s.podIps.has(text)) return text;
   }
