@@ -252,9 +252,18 @@ export class EventLog {
     this.write(() => this.stmt.saveSnapshot.run(s.name, s.seq, s.time, s.version, s.payload));
   }
 
-  /** The newest snapshots of a projection at or before `seq`, newest first. */
-  snapshotsBefore(name: string, seq: number, limit = 3): StoredSnapshot[] {
-    return this.stmt.snapshotsBefore.all(name, seq, limit) as StoredSnapshot[];
+  /**
+   * The newest snapshots of a projection at or before `seq`, newest first, read one at
+   * a time: the caller usually stops at the first, and each is megabytes.
+   */
+  *snapshotsBefore(name: string, seq: number, limit = 3): Generator<StoredSnapshot> {
+    let atOrBelow = seq;
+    for (let i = 0; i < limit; i++) {
+      const snap = this.stmt.snapshotBefore.get(name, atOrBelow) as StoredSnapshot | undefined;
+      if (!snap) return;
+      yield snap;
+      atOrBelow = snap.seq - 1;
+    }
   }
 
   /** Every snapshot of every projection, oldest first (for verify). */
@@ -298,7 +307,7 @@ function prepare(db: Database.Database) {
     range: db.prepare('SELECT first_seq AS firstSeq, last_seq AS lastSeq, body FROM chunks WHERE first_seq >= ? AND first_seq <= ? ORDER BY first_seq LIMIT ?'),
     chunkAtTime: db.prepare('SELECT first_seq AS firstSeq, last_seq AS lastSeq, body FROM chunks WHERE min_time <= ? ORDER BY first_seq DESC LIMIT 1'),
     saveSnapshot: db.prepare('INSERT OR REPLACE INTO snapshots (name, seq, time, version, payload) VALUES (?, ?, ?, ?, ?)'),
-    snapshotsBefore: db.prepare('SELECT name, seq, time, version, payload FROM snapshots WHERE name = ? AND seq <= ? ORDER BY seq DESC LIMIT ?'),
+    snapshotBefore: db.prepare('SELECT name, seq, time, version, payload FROM snapshots WHERE name = ? AND seq <= ? ORDER BY seq DESC LIMIT 1'),
   };
 }
 
