@@ -2,6 +2,17 @@ import { ClusterIndex } from './ClusterIndex.js';
 import type { ClusterConfig, Endpoints, Ingress, Node, Pod, Service, Workload } from './types.js';
 
 /**
+ * The pod created last, its owner's key and workload. A workload's pods are created one
+ * after another: the next one shares the last one's spec parts and owner lookup.
+ * Reset when a workload is applied or deleted (the lookup may be stale).
+ */
+export interface LastPod {
+  pod: Pod | undefined;
+  owner: string | undefined;
+  workload: Workload | undefined;
+}
+
+/**
  * The cluster projection: every object, keyed as `namespace/name` (nodes by name).
  * Maps keep insertion order, which is event order, so iteration is deterministic.
  */
@@ -34,8 +45,8 @@ export interface ClusterState {
   readonly index: ClusterIndex;
   /** The index once something has asked for it; evolve keeps it only then. */
   indexed: ClusterIndex | undefined;
-  /** The pod created last: the next one often has the same spec and shares its parts (evolve). */
-  lastPod: Pod | undefined;
+  /** The pod created last and its owner, for the next one (evolve's PodCreated). */
+  readonly lastPod: LastPod;
   /** Last event folded in. */
   seq: number;
   time: number;
@@ -53,7 +64,7 @@ export function initialClusterState(): ClusterState {
   return {
     nodes: new Map(), namespaces: new Set(), pods: new Map(), workloads: new Map(), services: new Map(),
     endpoints: new Map(), ingresses: new Map(), serviceIps: new Map(), nodePorts: new Map(),
-    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: undefined,
+    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: { pod: undefined, owner: undefined, workload: undefined },
     get index(): ClusterIndex { return (this.indexed ??= ClusterIndex.build(this)); },
     get podIps(): Map<string, string> { return (this.podIpsBuilt ??= podIpsOf(this.pods)); },
     seq: 0, time: 0,

@@ -36,6 +36,7 @@ const handlers: Handlers = {
   },
   NamespaceCreated(s, d) { s.namespaces.add(d.name); },
   WorkloadApplied(s, d, time) {
+    s.lastPod.pod = undefined; // its workload lookup may be stale now
     const key = workloadKey(d.kind, d.namespace, d.name);
     const old = s.workloads.get(key);
     s.workloads.set(key, {
@@ -50,21 +51,24 @@ const handlers: Handlers = {
     if (w) { w.replicas = d.replicas; s.indexed?.dirtyWorkloads.add(key); }
   },
   WorkloadDeleted(s, d) {
+    s.lastPod.pod = undefined;
     const key = workloadKey(d.kind, d.namespace, d.name);
     s.workloads.delete(key);
     s.indexed?.dirtyWorkloads.add(key);
   },
   PodCreated(s, d, time) {
     const key = nsKey(d.namespace, d.name);
-    const pod = newPod(d, time, s.lastPod);
-    s.lastPod = pod;
+    const last = s.lastPod;
+    const pod = newPod(d, time, last.pod);
     s.pods.set(key, pod);
-    const owner = ownerKey(pod);
-    s.indexed?.podCreated(key, pod, owner);
-    if (owner) {
-      const w = s.workloads.get(owner);
-      if (w) w.generation++;
+    // A sibling of the last pod (newPod shared its owner) has its owner key and workload.
+    if (last.pod === undefined || pod.owner !== last.pod.owner) {
+      last.owner = ownerKey(pod);
+      last.workload = last.owner === undefined ? undefined : s.workloads.get(last.owner);
     }
+    last.pod = pod;
+    s.indexed?.podCreated(key, pod, last.owner);
+    if (last.workload) last.workload.generation++;
   },
   PodScheduled(s, d, time) {
     const key = nsKey(d.namespace, d.name);
