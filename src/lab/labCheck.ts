@@ -126,7 +126,7 @@ function traceNextHop(t: Trace): string | undefined {
 }
 
 /** Run one probe on both sides and compare. */
-export function runProbe(state: ClusterState, lab: LabState, p: Probe): ProbeResult {
+export function runProbe(state: ClusterState, p: Probe): ProbeResult {
   const k = kernelConnect(p);
   const src = p.src === 'internet' ? 'internet' : `pod/${p.src.key}`;
   let t: Trace | undefined;
@@ -166,5 +166,5 @@ export function runProbe(state: ClusterState, lab: LabState, p: Probe): ProbeRes
 
 /** Run `count` probes; the network view must be the state the lab was built from. */
 export function labCheck(state: ClusterState, lab: LabState, count: number): ProbeResult[] {
-  return planProbes(state, lab, count).map((p) => runProbe(state, lab, p));
+  return planProbes(state, lab, count).map((p) => runProbe(state, p));
 }
