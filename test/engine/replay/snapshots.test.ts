@@ -87,4 +87,13 @@ describe('snapshots', () => {
     fc.assert(fc.property(value, (v) => { expect(decodeSnapshot(encodeSnapshot(v))).toEqual(v); }), { numRuns: 300 });
     expect(() => decodeSnapshot(encodeSnapshot({ a: 1 }).subarray(0, 5))).toThrow();
   });
+
+  it('keeps undefined members, and a part shared by neighbours stays shared', () => {
+    const labels = { app: 'web' };
+    const rows = Array.from({ length: 300 }, (_, i) => ({ name: `web-${i}`, labels, node: undefined, ip: `10.0.${i >> 8}.${i & 255}` }));
+    const back = decodeSnapshot(encodeSnapshot({ rows })) as { rows: typeof rows };
+    expect(back.rows).toEqual(rows);
+    expect(Object.keys(back.rows[7]!)).toEqual(['name', 'labels', 'node', 'ip']);
+    expect(back.rows[7]!.labels).toBe(back.rows[8]!.labels);
+  });
 });
