@@ -103,6 +103,8 @@ function unschedulableMessage(s: ClusterState, p: Pod, extra?: string): string {
     if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
   }
   if (extra) reasons.set(extra, 1);
+  // kube-scheduler's ErrNoNodesAvailable when the cluster has no node at all.
+  if (s.nodes.size === 0) return 'no nodes available to schedule pods';
   return `0/${s.nodes.size} nodes are available: ${[...reasons].map(([r, c]) => `${c} ${r}`).join(', ')}.`;
 }
 

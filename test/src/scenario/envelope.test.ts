@@ -32,7 +32,7 @@ describe('envelope scenario (1/10 scale)', () => {
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(40);
     const eps = [...s.endpoints.values()].filter((e) => e.namespace.startsWith('team-'));
     expect(Math.max(...eps.map((e) => e.endpoints.length))).toBeLessThanOrEqual(250);
-    expect(eps.reduce((a, e) => a + e.endpoints.length, 0)).toBe([...s.pods.values()].filter((p) => p.name.startsWith('web-') && s.nodes.get(p.node!)!.ready).length);
+    expect(eps.reduce((a, e) => a + e.endpoints.length, 0)).toBe([...s.pods.values()].filter((p) => /^(web|edge)-/.test(p.name) && s.nodes.get(p.node!)!.ready).length);
     const ips = [...s.pods.values()].filter((p) => !p.hostNetwork).map((p) => p.ip);
     expect(new Set(ips).size).toBe(ips.length);
     // the log alone rebuilds the same cluster
