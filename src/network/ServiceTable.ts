@@ -69,9 +69,54 @@ export function chainHash(...parts: string[]): string {
 export class ServiceTable {
   readonly ports: ServicePortEntry[] = [];
   private readonly frontends = new Map<number, { entry: ServicePortEntry; kind: FrontendKind }>();
+  /**
+   * The frontends again as an open-addressing table for the per-packet match: key
+   * (ip, port * 2 + udp) in two typed columns, value an index into `hits` (-1: empty
+   * slot). Built once from `frontends` (same keys, same last-one-wins), so a lookup
+   * is a few typed-array reads: no double key, no Map hashing.
+   */
+  private fIp = new Uint32Array(0);
+  private fPp = new Uint32Array(0);
+  private fVal = new Int32Array(0);
+  private fMask = 0;
+  private fShift = 32;
+  private readonly hits: { entry: ServicePortEntry; kind: FrontendKind }[] = [];
 
   constructor(state: ClusterState) {
     for (const svc of state.services.values()) this.addService(state, svc);
+    this.buildIndex();
+  }
+
+  private buildIndex(): void {
+    let c = 16;
+    while (c < this.frontends.size * 2) c *= 2;
+    this.fIp = new Uint32Array(c); this.fPp = new Uint32Array(c); this.fVal = new Int32Array(c).fill(-1);
+    this.fMask = c - 1; this.fShift = 32 - Math.log2(c);
+    for (const [key, hit] of this.frontends) {
+      const ip = Math.floor(key / 0x20000) >>> 0, pp = key % 0x20000;
+      let s = this.slot(ip, pp);
+      while (this.fVal[s]! >= 0) s = (s + 1) & this.fMask;
+      this.fIp[s] = ip; this.fPp[s] = pp; this.fVal[s] = this.hits.length;
+      this.hits.push(hit);
+    }
+  }
+
+  private slot(ip: number, pp: number): number {
+    return Math.imul(ip ^ Math.imul(pp, 0x85ebca77), 0x9e3779b1) >>> this.fShift;
+  }
+
+  /** The frontend stored for (ip, port, proto) as frontendKey folds them, or undefined. */
+  private find(ip: number, port: number, proto: number): { entry: ServicePortEntry; kind: FrontendKind } | undefined {
+    ip >>>= 0;
+    const pp = port * 2 + (proto === 17 ? 1 : 0);
+    const fIp = this.fIp, fPp = this.fPp, fVal = this.fVal, mask = this.fMask;
+    let s = this.slot(ip, pp);
+    for (;;) {
+      const v = fVal[s]!;
+      if (v < 0) return undefined;
+      if (fIp[s] === ip && fPp[s] === pp) return this.hits[v];
+      s = (s + 1) & mask;
+    }
   }
 
   private addService(state: ClusterState, svc: Service): void {
@@ -102,9 +147,9 @@ export class ServiceTable {
 
   /** The frontend a destination hits; `nodeLocal` says dst is one of the node's own addresses (NodePort matches then). */
   match(dstIp: number, dstPort: number, proto: number, nodeLocal: boolean): { entry: ServicePortEntry; kind: FrontendKind } | undefined {
-    const hit = this.frontends.get(frontendKey(dstIp, dstPort, proto));
+    const hit = this.find(dstIp, dstPort, proto);
     if (hit) return hit;
-    return nodeLocal ? this.frontends.get(frontendKey(0, dstPort, proto)) : undefined;
+    return nodeLocal ? this.find(0, dstPort, proto) : undefined;
   }
 
   /** The Service port behind a LoadBalancer IP and port (the cloud load balancer's listener). */

@@ -45,14 +45,17 @@ function mix(h: number, x: number): number {
   return h ^ (h >>> 15);
 }
 
-/** Pick an endpoint index: affinity, then iptables' cascade or IPVS round robin. Returns [index, rule text] (text only when tracing). */
-function choose(ctx: ForwardingContext, i: number, e: ServicePortEntry, eps: ServiceEndpoint[]): [number, string] {
+/** The rule text of the last choose() (only when tracing): a module slot rather than a tuple allocated per packet. */
+let chosenRule = '';
+
+/** Pick an endpoint index: affinity, then iptables' cascade or IPVS round robin. Returns the index; the rule text goes to chosenRule (text only when tracing). */
+function choose(ctx: ForwardingContext, i: number, e: ServicePortEntry, eps: ServiceEndpoint[]): number {
   const v = ctx.dp.vec;
   const all = ctx.services.ports[e.id]!.endpoints;
   if (e.affinity) {
     const k = ctx.affinityOf(e.id, v.srcIp[i]!, AFFINITY_TIMEOUT_MS);
     const ep = k === undefined ? undefined : all[k];
-    if (ep && eps.includes(ep)) { ctx.remember(e.id, v.srcIp[i]!, k!); return [eps.indexOf(ep), `-m recent --name ${ep.chain} --rcheck --seconds 10800 --reap (ClientIP affinity)`]; }
+    if (ep && eps.includes(ep)) { ctx.remember(e.id, v.srcIp[i]!, k!); chosenRule = `-m recent --name ${ep.chain} --rcheck --seconds 10800 --reap (ClientIP affinity)`; return eps.indexOf(ep); }
   }
   let pick: number;
   let rule: string;
@@ -68,7 +71,8 @@ function choose(ctx: ForwardingContext, i: number, e: ServicePortEntry, eps: Ser
     rule = ctx.rec ? `${e.chain} rule ${pick + 1}/${eps.length}: ${p}-j ${eps[pick]!.chain}` : '';
   }
   if (e.affinity) ctx.remember(e.id, v.srcIp[i]!, all.indexOf(eps[pick]!));
-  return [pick, rule];
+  chosenRule = rule;
+  return pick;
 }
 
 function needsMasq(ctx: ForwardingContext, i: number, e: ServicePortEntry, kind: FrontendKind, ep: ServiceEndpoint): string | undefined {
@@ -96,7 +100,8 @@ function serve(ctx: ForwardingContext, i: number, e: ServicePortEntry, kind: Fro
     ctx.drop(i, NO_ENDPOINTS);
     return;
   }
-  const [k, rule] = choose(ctx, i, e, eps);
+  const k = choose(ctx, i, e, eps);
+  const rule = chosenRule;
   const ep = eps[k]!;
   const masq = needsMasq(ctx, i, e, kind, ep);
   if (masq) { m.masq[i] = 1; c.masqMarked++; }
