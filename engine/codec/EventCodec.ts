@@ -23,6 +23,21 @@ export interface EncodedEvent {
   payload: Uint8Array;
 }
 
+/** The last array or map read at one field of one event type, and its bytes. */
+interface LastPart {
+  bytes: Uint8Array;
+  len: number;
+  value: unknown;
+}
+
+/** Larger parts are decoded each time (comparing them would cost about as much). */
+const MAX_SHARED_BYTES = 512;
+
+/** Whether a msgpack type byte starts an array or a map. */
+function isContainer(t: number | undefined): boolean {
+  return t !== undefined && ((t >= 0x80 && t < 0xa0) || t === 0xdc || t === 0xdd || t === 0xde || t === 0xdf);
+}
+
 /** Why a stored payload could not be read; the log adds the sequence number. */
 export class DecodeFailure extends Error {}
 
@@ -37,6 +52,8 @@ export class EventCodec {
   private readonly schemas = new Map<string, EventSchema>();
   private readonly writer = new MsgpackWriter();
   private readonly reader = new MsgpackReader();
+  /** Per field list (one per schema version), the last array or map read at each field. */
+  private readonly lastParts = new Map<readonly string[], (LastPart | undefined)[]>();
 
   /** Register event schemas; registering a type twice is a programming error. */
   register(...schemas: EventSchema[]): this {
@@ -70,13 +87,21 @@ export class EventCodec {
     return this.decodeRange(type, version, payload, 0, payload.length);
   }
 
-  /** Decode the payload at `buf[start..end)` (inside a stored chunk). Throws DecodeFailure. */
-  decodeRange(type: string, version: number, buf: Uint8Array, start: number, end: number): Record<string, unknown> {
+  /**
+   * Decode the payload at `buf[start..end)` (inside a stored chunk). Throws DecodeFailure.
+   * With `share`, an array or map field whose bytes equal that field's in the last event
+   * of the same type decoded with `share` comes back as the very same object, not
+   * decoded again: a workload's pods are created one after another with one spec, and a
+   * replay keeps a single copy of it anyway (see evolve's newPod). Only for callers
+   * that never mutate event data in place (a projection's fold).
+   */
+  decodeRange(type: string, version: number, buf: Uint8Array, start: number, end: number, share = false): Record<string, unknown> {
     const s = this.schemas.get(type);
     if (!s) throw new DecodeFailure(`unknown event type '${type}' (written by a newer podnet?)`);
     if (version > s.version) throw new DecodeFailure(`${type} has schema version ${version}, newer than this podnet's ${s.version}; upgrade podnet`);
     const fields = version === s.version ? s.fields : s.oldFields?.[version] ?? s.fields;
-    let data = this.readFields(type, version, fields, buf, start, end);
+    // Never for an older version: its upcasters may rewrite the data they are given.
+    let data = this.readFields(type, version, fields, buf, start, end, share && version === s.version);
     for (let v = version; v < s.version; v++) {
       const up = s.upcasters?.[v];
       if (!up) throw new DecodeFailure(`${type}: no upcaster from schema version ${v}`);
@@ -85,16 +110,21 @@ export class EventCodec {
     return data;
   }
 
-  private readFields(type: string, version: number, fields: readonly string[], buf: Uint8Array, start: number, end: number): Record<string, unknown> {
+  private readFields(type: string, version: number, fields: readonly string[], buf: Uint8Array, start: number, end: number, share: boolean): Record<string, unknown> {
     const r = this.reader;
     r.reset(buf, start, end);
     const data: Record<string, unknown> = {};
     try {
       const n = r.arrayLength();
       if (n !== fields.length) throw new DecodeFailure(`${type} v${version} payload should be an array of ${fields.length} fields, found ${n}`);
+      let last: (LastPart | undefined)[] | undefined;
+      if (share) {
+        last = this.lastParts.get(fields);
+        if (last === undefined) this.lastParts.set(fields, (last = new Array<LastPart | undefined>(n).fill(undefined)));
+      }
       // Absent optional fields are stored as nil; leave them absent, as they were written.
       for (let i = 0; i < n; i++) {
-        const v = r.value();
+        const v = last !== undefined && isContainer(buf[r.pos]) ? this.sharedPart(last, i) : r.value();
         if (v !== null) data[fields[i]!] = v;
       }
     } catch (e) {
@@ -103,5 +133,30 @@ export class EventCodec {
     }
     if (r.pos !== end) throw new DecodeFailure(`${type} payload has ${end - r.pos} bytes after its last field`);
     return data;
+  }
+
+  /** The array or map at the reader: the last one read at field `i` if the bytes match. */
+  private sharedPart(last: (LastPart | undefined)[], i: number): unknown {
+    const r = this.reader;
+    const b = r.buf;
+    const from = r.pos;
+    if (!r.skip()) { r.pos = from; return r.value(); } // malformed: let value() say how
+    const len = r.pos - from;
+    const prev = last[i];
+    if (prev !== undefined && prev.len === len) {
+      const pb = prev.bytes;
+      let k = 0;
+      while (k < len && pb[k] === b[from + k]) k++;
+      if (k === len) return prev.value;
+    }
+    r.pos = from;
+    const v = r.value();
+    if (len <= MAX_SHARED_BYTES) {
+      const part = prev ?? (last[i] = { bytes: new Uint8Array(MAX_SHARED_BYTES), len: 0, value: undefined });
+      part.bytes.set(b.subarray(from, from + len));
+      part.len = len;
+      part.value = v;
+    }
+    return v;
   }
 }

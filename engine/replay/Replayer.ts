@@ -130,7 +130,7 @@ export class Replayer<S> {
   private decodeAt(c: Chunk, i: number): EventEnvelope {
     const type = c.types[c.typeIdx[i]!]!;
     try {
-      return new ChunkEnvelope(c, i, type, this.codec.decodeRange(type, c.versions[i]!, c.body, c.payloadStart[i]!, c.payloadEnd[i]!));
+      return new ChunkEnvelope(c, i, type, this.codec.decodeRange(type, c.versions[i]!, c.body, c.payloadStart[i]!, c.payloadEnd[i]!, true));
     } catch (e) {
       if (e instanceof DecodeFailure) throw corrupt(c.firstSeq + i, e);
       throw e;

@@ -1,0 +1,95 @@
+import { encode as referenceEncode } from '@msgpack/msgpack';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventCodec, MsgpackReader, MsgpackWriter, DecodeFailure } from '../../../engine/codec/index.js';
+
+const data = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string(), fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null),
+    fc.uint8Array({ maxLength: 4 }), fc.array(tie('value'), { maxLength: 20 }), fc.dictionary(fc.string(), tie('value'), { maxKeys: 20 }),
+  ),
+})).value;
+
+function codec(): EventCodec {
+  return new EventCodec().register(
+    { type: 'Made', version: 2, fields: ['name', 'labels', 'spec'], oldFields: { 1: ['name', 'labels'] }, upcasters: { 1: (d) => ({ ...d, spec: ['v1'] }) } },
+  );
+}
+
+describe('MsgpackReader.skip', () => {
+  it('passes exactly the bytes value() reads, for ours and @msgpack/msgpack encodings', () => {
+    const w = new MsgpackWriter();
+    const r = new MsgpackReader();
+    fc.assert(fc.property(data, (v) => {
+      w.begin();
+      w.value(v);
+      for (const bytes of [w.end(), referenceEncode(v)]) {
+        r.reset(bytes);
+        expect(r.skip()).toBe(true);
+        expect(r.pos).toBe(bytes.length);
+      }
+    }));
+  });
+
+  it('reports truncated or malformed bytes instead of running past the end', () => {
+    const w = new MsgpackWriter();
+    const r = new MsgpackReader();
+    fc.assert(fc.property(data, fc.nat(), (v, cut) => {
+      w.begin();
+      w.value(v);
+      const bytes = w.end();
+      if (bytes.length < 2) return;
+      const end = cut % bytes.length;
+      r.reset(bytes, 0, end);
+      expect(r.skip()).toBe(false);
+    }));
+    r.reset(Uint8Array.of(0xc1));
+    expect(r.skip()).toBe(false);
+    r.reset(Uint8Array.of(0x92, 0xd4, 0x01, 0x02));
+    expect(r.skip()).toBe(false); // ext types are not event data
+  });
+});
+
+describe('EventCodec shared decode', () => {
+  it('gives equal array and map fields of consecutive events as one object, equal to a fresh decode', () => {
+    const c = codec();
+    const a = c.encode(1, 'Made', 's', { name: 'a', labels: { app: 'web' }, spec: [{ image: 'nginx' }] });
+    const first = c.decodeRange('Made', 2, a.payload, 0, a.payload.length, true);
+    const b = c.encode(1, 'Made', 's', { name: 'b', labels: { app: 'web' }, spec: [{ image: 'other' }] });
+    const second = c.decodeRange('Made', 2, b.payload, 0, b.payload.length, true);
+    expect(second.labels).toBe(first.labels);
+    expect(second.spec).not.toBe(first.spec);
+    expect(second).toEqual(c.decode('Made', 2, b.payload));
+    expect(Object.keys(second)).toEqual(Object.keys(c.decode('Made', 2, b.payload)));
+    // Without `share`, every decode builds its own objects.
+    expect(c.decode('Made', 2, a.payload).labels).not.toBe(c.decode('Made', 2, a.payload).labels);
+  });
+
+  it('agrees with a plain decode on any sequence of events', () => {
+    const c = codec();
+    const plain = codec();
+    fc.assert(fc.property(fc.array(fc.tuple(data, data), { maxLength: 8 }), (events) => {
+      for (const [labels, spec] of events) {
+        const e = c.encode(0, 'Made', 's', { name: 'x', labels, spec });
+        expect(c.decodeRange('Made', 2, e.payload, 0, e.payload.length, true)).toEqual(plain.decode('Made', 2, e.payload));
+      }
+    }));
+  });
+
+  it('never shares an older version (its upcasters get their own data) and still reports malformed payloads', () => {
+    const c = codec();
+    const w = new MsgpackWriter();
+    w.begin();
+    w.value(['a', { app: 'web' }]);
+    const v1 = w.end().slice();
+    const x = c.decodeRange('Made', 1, v1, 0, v1.length, true);
+    const y = c.decodeRange('Made', 1, v1, 0, v1.length, true);
+    expect(x).toEqual({ name: 'a', labels: { app: 'web' }, spec: ['v1'] });
+    expect(y.labels).not.toBe(x.labels);
+    const bad = Uint8Array.of(0x93, 0xa1, 0x61, 0x81, 0x01, 0x02, 0xc0); // a map with an integer key
+    expect(() => c.decodeRange('Made', 2, bad, 0, bad.length, true)).toThrow(DecodeFailure);
+    const cut = Uint8Array.of(0x93, 0xa1, 0x61, 0x91);
+    expect(() => c.decodeRange('Made', 2, cut, 0, cut.length, true)).toThrow(DecodeFailure);
+  });
+});
