@@ -43,7 +43,7 @@ export interface ForwardResult { flows: FlowRecord[]; packets: number; delivered
 const PROTO: Record<string, number> = { tcp: 6, udp: 17, icmp: 1 };
 
 /** The address and port a bulk sender uses for `t` (no DNS/ingress legs: names resolve directly). */
-function bulkDestination(ctx: ForwardingContext, src: PacketSource, t: Target, port: number): { ip: number; port: number } | undefined {
+export function bulkDestination(ctx: ForwardingContext, src: PacketSource, t: Target, port: number): { ip: number; port: number } | undefined {
   switch (t.kind) {
     case 'pod': return { ip: t.pod.ip, port };
     case 'node': return { ip: t.node.ip, port };

@@ -7,14 +7,13 @@
 // 10000 + flow, packet-major order, SYN first for TCP), through the same pipeline, so
 // the union of all partitions gives forwardTraffic's per-flow records; a test proves it.
 import { VEC_MAX, dropName } from '../../../engine/datapath/index.js';
-import { formatIp, parseIp } from '../../../engine/net/index.js';
-import { DnsRecords } from '../../network/index.js';
-import type { FlowRecord, TrafficSpec } from '../BulkForwarder.js';
+import { formatIp } from '../../../engine/net/index.js';
+import { bulkDestination, type FlowRecord, type TrafficSpec } from '../BulkForwarder.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { MAX_PATH, Verdict } from '../PacketMeta.js';
 import { newStageCounters, runPipeline } from '../Pipeline.js';
-import { outcomeOf, placePacket, TCP, type PacketSource } from '../placePacket.js';
-import { resolveTarget, type Target } from '../resolveTarget.js';
+import { outcomeOf, placePacket, TCP } from '../placePacket.js';
+import { resolveTarget } from '../resolveTarget.js';
 import { sourceOf } from '../tracePacket.js';
 
 const PROTO: Record<string, number> = { tcp: 6, udp: 17, icmp: 1 };
@@ -46,25 +45,6 @@ const DELIVERED_NAME: Record<number, string> = {
   [Verdict.DELIVERED_POD]: 'DELIVERED_POD', [Verdict.DELIVERED_HOST]: 'DELIVERED_HOST', [Verdict.DELIVERED_INTERNET]: 'DELIVERED_INTERNET',
 };
 
-/** Where a bulk sender aims for `t`, as forwardTraffic does (names resolve directly, no DNS or ingress legs). */
-function destination(ctx: ForwardingContext, src: PacketSource, t: Target, port: number): { ip: number; port: number } | undefined {
-  switch (t.kind) {
-    case 'pod': return { ip: t.pod.ip, port };
-    case 'node': return { ip: t.node.ip, port };
-    case 'ip': case 'internet': return { ip: t.ip, port };
-    case 'service': {
-      const s = t.service;
-      if (s.clusterIP === 'None') return undefined;
-      return { ip: parseIp(s.loadBalancerIP && src.loc < 0 ? s.loadBalancerIP : s.clusterIP), port };
-    }
-    case 'dns': {
-      const a = new DnsRecords(ctx.net.state).resolve(t.name, src.namespace);
-      return a?.ips[0] === undefined ? undefined : { ip: a.ips[0], port };
-    }
-    case 'http': return undefined;
-  }
-}
-
 /**
  * Forward the flows numbered in `flows` (each < spec.flows) of `spec` at ctx's state and
  * time. Throws what resolveTarget throws when the source or destination is not there.
@@ -72,7 +52,7 @@ function destination(ctx: ForwardingContext, src: PacketSource, t: Target, port:
 export function forwardFlows(ctx: ForwardingContext, spec: TrafficSpec, flows: ArrayLike<number>, o: ForwardFlowsOptions = {}): FlowsResult {
   ctx.rec = undefined;
   const src = sourceOf(ctx, resolveTarget(ctx.net, spec.from, 'source'));
-  const dst = destination(ctx, src, resolveTarget(ctx.net, spec.to, 'destination'), spec.port);
+  const dst = bulkDestination(ctx, src, resolveTarget(ctx.net, spec.to, 'destination'), spec.port);
   const res: FlowsResult = { packets: 0, dispositions: {}, flows: [] };
   const nf = flows.length;
   if (!dst || nf === 0) return res;
