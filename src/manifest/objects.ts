@@ -1,18 +1,12 @@
 // Validated objects, what a manifest becomes after src/manifest checks it. Controllers
 // trust these shapes; every check a user's YAML needs happens before.
-import type { IngressRule, LabelSelector, Pod, PodTemplate, ServicePort, ServiceType, Taint, WorkloadKind } from '../cluster/index.js';
+import type { IngressRule, Pod, ServicePort, ServiceType, Taint, Workload } from '../cluster/index.js';
 
 /** A Pod as applied: the object's own fields, plus spec.nodeName to bind it directly. */
 export type PodObject = { kind: 'Pod'; nodeName?: string } & Pick<Pod, 'namespace' | 'name' | 'labels' | 'containers' | 'nodeSelector' | 'tolerations' | 'hostNetwork'>;
 
-export interface WorkloadObject {
-  kind: WorkloadKind;
-  namespace: string;
-  name: string;
-  replicas: number;
-  selector: LabelSelector;
-  template: PodTemplate;
-}
+/** A ReplicaSet, ReplicationController, Deployment or DaemonSet as applied (the controller adds the rest). */
+export type WorkloadObject = Pick<Workload, 'kind' | 'namespace' | 'name' | 'replicas' | 'selector' | 'template'>;
 
 export interface ServiceObject {
   kind: 'Service';
