@@ -76,11 +76,17 @@ export function planProbes(state: ClusterState, lab: LabState, count: number): P
   return out;
 }
 
+/**
+ * How long a probe waits for an answer. Generous: under load the listener (a node
+ * process) can be starved for a while, and a slow answer must not pass for a drop.
+ */
+const PROBE_TIMEOUT_MS = 5000;
+
 interface KernelAnswer { ok: boolean; reply?: string; error?: string; local?: string }
 
 function kernelConnect(p: Probe): KernelAnswer {
   const ns = p.src === 'internet' ? INTERNET_NS : p.src.ns;
-  const out = tryRun(['ip', 'netns', 'exec', ns, process.execPath, probeAgentPath(), 'connect', 'tcp', p.dstIp, String(p.port), '1500']);
+  const out = tryRun(['ip', 'netns', 'exec', ns, process.execPath, probeAgentPath(), 'connect', 'tcp', p.dstIp, String(p.port), String(PROBE_TIMEOUT_MS)]);
   try { return JSON.parse(out ?? '') as KernelAnswer; } catch { return { ok: false, error: 'probe agent failed' }; }
 }
 
@@ -136,7 +142,7 @@ export function runProbe(state: ClusterState, p: Probe): ProbeResult {
   const podnet = traceError ? `error: ${traceError}` : t!.disposition === 'DELIVERED' ? `DELIVERED to ${t!.deliveredTo}` : `DROPPED ${t!.reason}`;
   const checks: ProbeResult['checks'] = [];
   const delivered = k.ok && t?.disposition === 'DELIVERED';
-  checks.push({ what: 'delivered', kernel: String(k.ok), podnet: String(t?.disposition === 'DELIVERED'), agree: k.ok === (t?.disposition === 'DELIVERED') });
+  checks.push({ what: 'delivered', kernel: k.ok ? 'true' : `false (${k.error})`, podnet: String(t?.disposition === 'DELIVERED'), agree: k.ok === (t?.disposition === 'DELIVERED') });
   if (delivered) {
     const kPod = k.reply ?? '';
     const ok = p.anyOf ? p.anyOf.includes(kPod) && p.anyOf.includes(t!.deliveredTo ?? '') : kPod === t!.deliveredTo;

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { packageRoot } from '../../engine/packageRoot.js';
 import type { ClusterState } from '../cluster/index.js';
+import { PodnetError } from '../../engine/errors.js';
 import { checkLabHost, run, startDetached, tryRun } from './LabHost.js';
 import { formatIp } from '../../engine/net/index.js';
 import { INTERNET_HOST } from '../network/index.js';
@@ -54,6 +55,11 @@ export function labUp(state: ClusterState, o: LabUpOptions): LabState {
       if (n.ports.length) startDetached(['ip', 'netns', 'exec', n.ns, process.execPath, AGENT, 'listen', `node ${n.name}`, ...n.ports.map((x) => `${x.proto}:${x.port}`)]);
     }
     startDetached(['ip', 'netns', 'exec', INTERNET_NS, process.execPath, AGENT, 'listen', `internet ${formatIp(INTERNET_HOST)}`, 'tcp:80', 'tcp:443', 'udp:53']);
+    waitForListeners([
+      ...plan.pods.map((p) => ({ ns: p.ns, ports: p.ports })),
+      ...plan.nodes.filter((n) => n.ports.length).map((n) => ({ ns: n.ns, ports: n.ports })),
+      { ns: INTERNET_NS, ports: [{ proto: 'tcp' as const, port: 80 }, { proto: 'tcp' as const, port: 443 }, { proto: 'udp' as const, port: 53 }] },
+    ]);
     const s: LabState = { db: o.db, at: { seq: state.seq, time: state.time }, namespaces: plan.namespaces, pods: plan.pods, nodes: plan.nodes };
     saveLabState(s);
     return s;
@@ -63,6 +69,28 @@ export function labUp(state: ClusterState, o: LabUpOptions): LabState {
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/** How long lab up waits for every probe listener to be bound (a loaded machine starts node slowly). */
+const LISTEN_TIMEOUT_MS = 30_000;
+
+/**
+ * Wait until every listener is bound (`ss -ltnu` in its namespace), so `lab check`
+ * never probes a pod before its listener exists: a refused connection would look like
+ * a disagreement with podnet.
+ */
+function waitForListeners(want: { ns: string; ports: { proto: 'tcp' | 'udp'; port: number }[] }[]): void {
+  const deadline = Date.now() + LISTEN_TIMEOUT_MS;
+  let pending = want;
+  while (pending.length) {
+    pending = pending.filter((w) => {
+      const out = tryRun(['ip', 'netns', 'exec', w.ns, 'ss', '-Hlntu']) ?? '';
+      return !w.ports.every((p) => new RegExp(`^${p.proto}\\s.*:${p.port}\\s`, 'm').test(out));
+    });
+    if (!pending.length) return;
+    if (Date.now() > deadline) throw new PodnetError('LAB_LISTENERS', `lab: probe listeners did not start within ${LISTEN_TIMEOUT_MS / 1000} s in ${pending.map((w) => w.ns).join(', ')}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
   }
 }
 
