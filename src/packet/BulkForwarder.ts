@@ -90,13 +90,14 @@ function collect(ctx: ForwardingContext, n: number, base: number, spec: TrafficS
     const ok = m.verdict[i] !== Verdict.DROPPED;
     if (ok) res.delivered++; else res.dropped++;
     const k = base + i, flow = k % spec.flows;
-    if (k < spec.flows) res.flows.push(record(ctx, i, spec, seq));
+    if (k < spec.flows) res.flows.push(flowRecord(ctx, i, spec, seq));
     const f = res.flows[flow];
     if (f) { f.packets++; if (ok) f.delivered++; }
   }
 }
 
-function record(ctx: ForwardingContext, i: number, spec: TrafficSpec, seq: number): FlowRecord {
+/** The flow record of packet i after the pipeline (packets/delivered start at 0: the caller counts). */
+export function flowRecord(ctx: ForwardingContext, i: number, spec: TrafficSpec, seq: number): FlowRecord {
   const o = outcomeOf(ctx, i);
   const m = ctx.meta;
   const nodes: string[] = [];

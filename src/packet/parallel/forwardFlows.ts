@@ -7,12 +7,11 @@
 // 10000 + flow, packet-major order, SYN first for TCP), through the same pipeline, so
 // the union of all partitions gives forwardTraffic's per-flow records; a test proves it.
 import { VEC_MAX, dropName } from '../../../engine/datapath/index.js';
-import { formatIp } from '../../../engine/net/index.js';
-import { bulkDestination, type FlowRecord, type TrafficSpec } from '../BulkForwarder.js';
+import { bulkDestination, flowRecord, type FlowRecord, type TrafficSpec } from '../BulkForwarder.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
-import { MAX_PATH, Verdict } from '../PacketMeta.js';
+import { Verdict } from '../PacketMeta.js';
 import { newStageCounters, runPipeline } from '../Pipeline.js';
-import { outcomeOf, placePacket, TCP } from '../placePacket.js';
+import { placePacket, TCP } from '../placePacket.js';
 import { resolveTarget } from '../resolveTarget.js';
 import { sourceOf } from '../tracePacket.js';
 
@@ -74,7 +73,7 @@ export function forwardFlows(ctx: ForwardingContext, spec: TrafficSpec, flows: A
       const verdict = m.verdict[i]!;
       const name = verdict === Verdict.DROPPED ? `DROPPED:${dropName(v.drop[i]! & 0xff)}` : DELIVERED_NAME[verdict] ?? 'DELIVERED';
       res.dispositions[name] = (res.dispositions[name] ?? 0) + 1;
-      if (k < nf) res.flows.push(record(ctx, i, spec, flows[k]!, o.seq ?? 0));
+      if (k < nf) res.flows.push({ flow: flows[k]!, ...flowRecord(ctx, i, spec, o.seq ?? 0) });
       const f = res.flows[k % nf]!;
       f.packets++;
       if (verdict !== Verdict.DROPPED) f.delivered++;
@@ -84,19 +83,3 @@ export function forwardFlows(ctx: ForwardingContext, spec: TrafficSpec, flows: A
   return res;
 }
 
-/** The flow record of packet i, as forwardTraffic writes it. */
-function record(ctx: ForwardingContext, i: number, spec: TrafficSpec, flow: number, seq: number): NumberedFlow {
-  const o = outcomeOf(ctx, i);
-  const m = ctx.meta;
-  const nodes: string[] = [];
-  for (let k = 0; k < m.pathLen[i]!; k++) nodes.push(ctx.nodeName(m.path[i * MAX_PATH + k]!));
-  const svc = m.svc[i]! >= 0 ? ctx.services.ports[m.svc[i]!]?.key : undefined;
-  return {
-    flow, time: ctx.now, seq, from: spec.from, to: spec.to, proto: spec.proto,
-    src: `${formatIp(m.origSrc[i]!)}:${m.origSport[i]}`, dst: `${formatIp(m.origDst[i]!)}:${m.origDport[i]}`,
-    ...(svc ? { service: svc } : {}),
-    translated: `${formatIp(o.srcIp)}:${o.srcPort} > ${formatIp(o.dstIp)}:${o.dstPort}`,
-    verdict: o.verdict === Verdict.DROPPED ? 'DROPPED' : 'DELIVERED', ...(o.reason ? { reason: o.reason } : {}),
-    ...(o.deliveredTo ? { deliveredTo: o.deliveredTo } : {}), nodes, packets: 0, delivered: 0,
-  };
-}
