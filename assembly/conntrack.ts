@@ -16,6 +16,7 @@
 //   16 reply src                 20 reply dst  24 reply ports
 //   28 state (low 8 bits, 0 = free) | status bits (CT_S_*)
 //   32 f64 expiry time in ms     40 next free id while free
+import { CT_TO_SYN_SENT, CT_TO_SYN_RECV, CT_TO_ESTABLISHED, CT_TO_FIN_WAIT, CT_TO_CLOSE_WAIT, CT_TO_LAST_ACK, CT_TO_TIME_WAIT, CT_TO_CLOSE, CT_TO_UDP, CT_TO_UDP_STREAM, CT_TO_ICMP, CT_TO_GENERIC } from './shared/conntrackTimeouts';
 import { F_TABLE, F_SRC_IP, F_DST_IP, F_SRC_PORT, F_DST_PORT, F_PROTO, F_RESULT, F_RESULT2,
   F_FLAGS, F_DROP, F_L4_FLAGS, F_DNAT_IP, F_DNAT_PORT, F_SNAT_IP, FLAG_CT_REPLY, FLAG_CT_NEW,
   FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_SYN_SENT, CT_SYN_RECV,
@@ -86,19 +87,19 @@ let zoneCount: usize = 0;
 function timeoutMs(proto: u32, state: u32): f64 {
   if (proto == 6) {
     switch (state) {
-      case CT_SYN_SENT: return 120_000;
-      case CT_SYN_RECV: return 60_000;
-      case CT_ESTABLISHED: return 86_400_000;
-      case CT_FIN_WAIT: return 120_000;
-      case CT_CLOSE_WAIT: return 3_600_000;
-      case CT_LAST_ACK: return 30_000;
-      case CT_TIME_WAIT: return 120_000;
-      default: return 10_000; // CT_CLOSE
+      case CT_SYN_SENT: return CT_TO_SYN_SENT;
+      case CT_SYN_RECV: return CT_TO_SYN_RECV;
+      case CT_ESTABLISHED: return CT_TO_ESTABLISHED;
+      case CT_FIN_WAIT: return CT_TO_FIN_WAIT;
+      case CT_CLOSE_WAIT: return CT_TO_CLOSE_WAIT;
+      case CT_LAST_ACK: return CT_TO_LAST_ACK;
+      case CT_TIME_WAIT: return CT_TO_TIME_WAIT;
+      default: return CT_TO_CLOSE;
     }
   }
-  if (proto == 17) return state == CT_REPLIED ? 120_000 : 30_000; // udp_timeout_stream / udp_timeout
-  if (proto == 1) return 30_000;
-  return 600_000; // nf_conntrack_generic_timeout
+  if (proto == 17) return state == CT_REPLIED ? CT_TO_UDP_STREAM : CT_TO_UDP;
+  if (proto == 1) return CT_TO_ICMP;
+  return CT_TO_GENERIC;
 }
 
 function ensureInit(): void {

@@ -2,6 +2,7 @@
 // id recycling and port choice as assembly/conntrack.ts (see that file for the design
 // notes), over typed arrays so nothing is allocated per packet, and so both backends
 // hand out the same connection ids and NAT ports.
+import { CT_TO_SYN_SENT, CT_TO_SYN_RECV, CT_TO_ESTABLISHED, CT_TO_FIN_WAIT, CT_TO_CLOSE_WAIT, CT_TO_LAST_ACK, CT_TO_TIME_WAIT, CT_TO_CLOSE, CT_TO_UDP, CT_TO_UDP_STREAM, CT_TO_ICMP, CT_TO_GENERIC } from '../../../assembly/shared/conntrackTimeouts.js';
 import {
   FLAG_CT_REPLY, FLAG_CT_NEW, FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_SYN_SENT,
   CT_SYN_RECV, CT_ESTABLISHED, CT_FIN_WAIT, CT_CLOSE_WAIT, CT_LAST_ACK, CT_TIME_WAIT, CT_CLOSE,
@@ -33,19 +34,19 @@ function hash4(a: number, b: number, c: number, d: number): number {
 function timeoutMs(proto: number, state: number): number {
   if (proto === 6) {
     switch (state) {
-      case CT_SYN_SENT: return 120_000;
-      case CT_SYN_RECV: return 60_000;
-      case CT_ESTABLISHED: return 86_400_000;
-      case CT_FIN_WAIT: return 120_000;
-      case CT_CLOSE_WAIT: return 3_600_000;
-      case CT_LAST_ACK: return 30_000;
-      case CT_TIME_WAIT: return 120_000;
-      default: return 10_000;
+      case CT_SYN_SENT: return CT_TO_SYN_SENT;
+      case CT_SYN_RECV: return CT_TO_SYN_RECV;
+      case CT_ESTABLISHED: return CT_TO_ESTABLISHED;
+      case CT_FIN_WAIT: return CT_TO_FIN_WAIT;
+      case CT_CLOSE_WAIT: return CT_TO_CLOSE_WAIT;
+      case CT_LAST_ACK: return CT_TO_LAST_ACK;
+      case CT_TIME_WAIT: return CT_TO_TIME_WAIT;
+      default: return CT_TO_CLOSE;
     }
   }
-  if (proto === 17) return state === CT_REPLIED ? 120_000 : 30_000;
-  if (proto === 1) return 30_000;
-  return 600_000;
+  if (proto === 17) return state === CT_REPLIED ? CT_TO_UDP_STREAM : CT_TO_UDP;
+  if (proto === 1) return CT_TO_ICMP;
+  return CT_TO_GENERIC;
 }
 
 function tcpNext(state: number, status: number, reply: boolean, flags: number): number {
