@@ -394,9 +394,26 @@ export function ctExpire(now: f64): i32 {
   return removed;
 }
 
-/** Remove every connection of `zone` (ALL_ZONES: every zone), like `conntrack -F`; returns how many. */
+/**
+ * Remove every connection of `zone` (ALL_ZONES: every zone), like `conntrack -F`;
+ * returns how many. Flushing every zone empties the table outright (slots zeroed, ids
+ * restart at 1, capacity kept as Linux keeps its hash size): removing entries one by
+ * one would probe the hash twice per connection and leave a tombstone in every slot.
+ */
 export function ctFlush(zone: u32): i32 {
   ensureInit();
+  if (zone == ALL_ZONES) {
+    const removed = live;
+    memory.fill(entries, 0, <usize>nextId * ENTRY);
+    memory.fill(slots, 0, <usize>slotCap * SLOT);
+    memory.fill(zoneCount, 0, <usize>CT_MAX_ZONES << 2);
+    slotUsed = 0;
+    slotDead = 0;
+    nextId = 1;
+    freeId = 0;
+    live = 0;
+    return <i32>removed;
+  }
   let removed = 0;
   for (let id: u32 = 1; id < nextId; id++) {
     const e = entries + <usize>id * ENTRY;

@@ -277,7 +277,17 @@ export class TsConntrack {
     return removed;
   }
 
+  /** See assembly/conntrack.ts ctFlush: flushing every zone empties the table outright. */
   flush(zone: number): number {
+    if (zone === ALL_ZONES) {
+      const removed = this.live;
+      this.entries.fill(0, 0, this.nextId * ENTRY);
+      this.expires.fill(0, 0, this.nextId);
+      this.slots.fill(0);
+      this.zoneCount.fill(0);
+      this.slotUsed = 0; this.slotDead = 0; this.nextId = 1; this.freeId = 0; this.live = 0;
+      return removed;
+    }
     let removed = 0;
     for (let id = 1; id < this.nextId; id++) {
       const w = id * ENTRY;

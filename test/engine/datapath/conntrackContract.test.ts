@@ -134,6 +134,22 @@ describe.each(BACKENDS)('conntrack contract (%s)', (backend) => {
     expect(dp.ctFlush()).toBe(1);
   });
 
+  it('a full flush empties the table: old tuples miss both ways, ids restart, the freed NAT port is free again', () => {
+    const dp = createDatapath(backend);
+    const a = send(dp, { zone: 1, proto: TCP, src: '10.244.1.5', sport: 40000, dst: '8.8.8.8', dport: 443, flags: SYN, snat: '192.168.1.10' }, 0);
+    const b = send(dp, { zone: 2, proto: TCP, src: '10.244.1.6', sport: 40000, dst: '8.8.8.8', dport: 443, flags: SYN, snat: '192.168.1.10' }, 0);
+    expect([a.id, b.id]).toEqual([1, 2]);
+    expect(dp.ctFlush()).toBe(2);
+    expect([dp.ctCount(), dp.ctCount(1), dp.ctCount(2), dp.ctEntries()]).toEqual([0, 0, 0, []]);
+    load(dp, 0, { zone: 1, proto: TCP, src: '10.244.1.5', sport: 40000, dst: '8.8.8.8', dport: 443, flags: ACK });
+    load(dp, 1, { zone: 1, proto: TCP, src: '8.8.8.8', sport: 443, dst: '192.168.1.10', dport: 40000, flags: ACK });
+    dp.ctLookup(2, 1);
+    expect([read(dp, 0).id, read(dp, 1).id]).toEqual([0, 0]);
+    const c = send(dp, { zone: 1, proto: TCP, src: '10.244.1.7', sport: 40000, dst: '8.8.8.8', dport: 443, flags: SYN, snat: '192.168.1.10' }, 2);
+    expect(c).toMatchObject({ id: 1, src: '192.168.1.10', sport: 40000, flags: FLAG_CT_NEW | FLAG_NAT_SRC });
+    expect(dp.ctCount(1)).toBe(1);
+  });
+
   it('skips dropped packets and grows past its first capacity', () => {
     const dp = createDatapath(backend);
     for (let round = 0; round < 12; round++) {
