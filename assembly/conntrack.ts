@@ -17,7 +17,7 @@
 //   28 state (low 8 bits, 0 = free) | status bits (CT_S_*)
 //   32 f64 expiry time in ms     40 next free id while free
 import { CT_TO_SYN_SENT, CT_TO_SYN_RECV, CT_TO_ESTABLISHED, CT_TO_FIN_WAIT, CT_TO_CLOSE_WAIT, CT_TO_LAST_ACK, CT_TO_TIME_WAIT, CT_TO_CLOSE, CT_TO_UDP, CT_TO_UDP_STREAM, CT_TO_ICMP, CT_TO_GENERIC } from './shared/conntrackTimeouts';
-import { F_TABLE, F_SRC_IP, F_DST_IP, F_SRC_PORT, F_DST_PORT, F_PROTO, F_RESULT, F_RESULT2,
+import { VEC_MAX, F_TABLE, F_SRC_IP, F_DST_IP, F_SRC_PORT, F_DST_PORT, F_PROTO, F_RESULT, F_RESULT2,
   F_FLAGS, F_DROP, F_L4_FLAGS, F_DNAT_IP, F_DNAT_PORT, F_SNAT_IP, FLAG_CT_REPLY, FLAG_CT_NEW,
   FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_SYN_SENT, CT_SYN_RECV,
   CT_ESTABLISHED, CT_FIN_WAIT, CT_CLOSE_WAIT, CT_LAST_ACK, CT_TIME_WAIT, CT_CLOSE,
@@ -122,8 +122,13 @@ function allocSlots(c: u32): void {
 
 /** Slot address holding key (k0..k3), or 0. */
 function find(k0: u32, k1: u32, k2: u32, k3: u32): usize {
+  return findFrom(hash4(k0, k1, k2, k3) & (slotCap - 1), k0, k1, k2, k3);
+}
+
+/** find from home slot s (hash4 & (slotCap - 1), computed by the caller). */
+// @ts-ignore: decorator
+@inline function findFrom(s: u32, k0: u32, k1: u32, k2: u32, k3: u32): usize {
   const mask = slotCap - 1;
-  let s = hash4(k0, k1, k2, k3) & mask;
   while (true) {
     const e = slots + <usize>s * SLOT;
     const r = load<u32>(e);
@@ -277,18 +282,40 @@ function liveRef(slot: usize, now: f64): u32 {
   return ref;
 }
 
+/** Home slot of every packet's tuple (ctLookup's first pass). */
+const HOME: usize = memory.data(VEC_MAX * 4, 64);
+/** Sum of the words the first passes load, kept so the loads are not optimised away. */
+let touched: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function key0(i: i32): u32 { return (get(F_TABLE, i) << 8) | (get(F_PROTO, i) & 255); }
+// @ts-ignore: decorator
+@inline function ports(i: i32): u32 { return (get(F_SRC_PORT, i) << 16) | (get(F_DST_PORT, i) & 0xffff); }
+
 /**
  * Batched conntrack lookup over live packets 0..n-1 (F_DROP 0): (F_TABLE zone, 5-tuple)
  * -> F_RESULT = connection id and F_RESULT2 = its state, the packet rewritten by the
  * connection's NAT (a reply is un-NATed) and FLAG_CT_REPLY / FLAG_NAT_* set; or
  * F_RESULT 0 on a miss (then call ctInsert). Expired connections are removed on sight.
+ *
+ * Two passes, as lpmLookup: pass 1 hashes every tuple and loads its home slot, no
+ * branch per packet, so the cache misses of a table larger than the cache overlap;
+ * pass 2 probes from the saved home slots (removals on sight only mark tombstones,
+ * so the slots do not move between the passes).
  */
 export function ctLookup(n: i32, now: f64): void {
   ensureInit();
+  const mask = slotCap - 1;
+  let sum: u32 = 0;
+  for (let i = 0; i < n; i++) {
+    const h = hash4(key0(i), get(F_SRC_IP, i), get(F_DST_IP, i), ports(i)) & mask;
+    store<u32>(HOME + (<usize>i << 2), h);
+    sum += load<u32>(slots + <usize>h * SLOT);
+  }
+  touched = sum;
   for (let i = 0; i < n; i++) {
     if (get(F_DROP, i) != 0) continue;
-    const k0 = (get(F_TABLE, i) << 8) | (get(F_PROTO, i) & 255);
-    const s = find(k0, get(F_SRC_IP, i), get(F_DST_IP, i), (get(F_SRC_PORT, i) << 16) | (get(F_DST_PORT, i) & 0xffff));
+    const s = findFrom(load<u32>(HOME + (<usize>i << 2)), key0(i), get(F_SRC_IP, i), get(F_DST_IP, i), ports(i));
     const ref = s == 0 ? 0 : liveRef(s, now);
     if (ref == 0) {
       set(F_RESULT, i, 0);
@@ -307,6 +334,26 @@ function taken(k0: u32, k1: u32, k2: u32, k3: u32, now: f64): bool {
 }
 
 /**
+ * ctInsert's first pass: load the home slot of every live packet's reply tuple as it
+ * would be with its own source port (the usual outcome), so the misses overlap as in
+ * ctLookup. The original tuple's slot is in cache from the ctLookup that missed.
+ */
+function prefetchReplies(n: i32): void {
+  const mask = slotCap - 1;
+  let sum: u32 = 0;
+  for (let i = 0; i < n; i++) {
+    if (get(F_DROP, i) != 0) continue;
+    const dnat = get(F_DNAT_IP, i), snat = get(F_SNAT_IP, i);
+    const proto = get(F_PROTO, i) & 255;
+    const rsrc = dnat != 0 ? dnat : get(F_DST_IP, i);
+    const rsport = dnat != 0 && proto != 1 ? get(F_DNAT_PORT, i) & 0xffff : get(F_DST_PORT, i) & 0xffff;
+    const rdst = snat != 0 ? snat : get(F_SRC_IP, i);
+    sum += load<u32>(slots + <usize>(hash4(key0(i), rsrc, rdst, (rsport << 16) | (get(F_SRC_PORT, i) & 0xffff)) & mask) * SLOT);
+  }
+  touched = sum;
+}
+
+/**
  * Create connections for live packets 0..n-1 that have none (a packet whose tuple is
  * already tracked just follows its connection). NAT comes from F_DNAT_IP/F_DNAT_PORT
  * (DNAT to a Service endpoint) and F_SNAT_IP (masquerade). The reply tuple must be
@@ -318,6 +365,7 @@ function taken(k0: u32, k1: u32, k2: u32, k3: u32, now: f64): bool {
  */
 export function ctInsert(n: i32, now: f64): i32 {
   ensureInit();
+  prefetchReplies(n);
   let created = 0;
   for (let i = 0; i < n; i++) {
     if (get(F_DROP, i) != 0) continue;

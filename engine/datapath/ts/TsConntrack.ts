@@ -6,7 +6,7 @@ import { CT_TO_SYN_SENT, CT_TO_SYN_RECV, CT_TO_ESTABLISHED, CT_TO_FIN_WAIT, CT_T
 import {
   FLAG_CT_REPLY, FLAG_CT_NEW, FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_SYN_SENT,
   CT_SYN_RECV, CT_ESTABLISHED, CT_FIN_WAIT, CT_CLOSE_WAIT, CT_LAST_ACK, CT_TIME_WAIT, CT_CLOSE,
-  CT_UNREPLIED, CT_REPLIED,
+  CT_UNREPLIED, CT_REPLIED, VEC_MAX,
 } from '../../../assembly/shared/vector.js';
 import { CT_TABLE_FULL, PORT_CONFLICT, INVALID_PACKET } from '../../../assembly/shared/drop.js';
 import type { PacketVector } from '../PacketVector.js';
@@ -86,11 +86,19 @@ export class TsConntrack {
   drops = 0;
   maxPerZone = 262144;
   private readonly zoneCount = new Uint32Array(CT_MAX_ZONES);
+  /** Home slot of every packet's tuple (lookup's first pass). */
+  private readonly home = new Uint32Array(VEC_MAX);
+  /** Sum of the words the first passes load, kept so the loads are not optimised away. */
+  private touched = 0;
 
   /** Word index of the slot holding the key, or -1. */
   private find(k0: number, k1: number, k2: number, k3: number): number {
+    return this.findFrom(hash4(k0, k1, k2, k3) & (this.slotCap - 1), k0, k1, k2, k3);
+  }
+
+  /** find from home slot s (hash4 & (slotCap - 1), computed by the caller). */
+  private findFrom(s: number, k0: number, k1: number, k2: number, k3: number): number {
     const slots = this.slots, mask = this.slotCap - 1;
-    let s = hash4(k0, k1, k2, k3) & mask;
     for (;;) {
       const w = s * SLOT;
       const r = slots[w]!;
@@ -198,12 +206,21 @@ export class TsConntrack {
     v.result2[i] = state;
   }
 
-  /** Same contract as assembly/conntrack.ts ctLookup. */
+  /** Same contract as assembly/conntrack.ts ctLookup, with the same two passes (misses of a large table overlap). */
   lookup(v: PacketVector, n: number, now: number): void {
+    const home = this.home, slots = this.slots, mask = this.slotCap - 1;
+    const table = v.table, proto = v.proto, srcIp = v.srcIp, dstIp = v.dstIp, srcPort = v.srcPort, dstPort = v.dstPort;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const h = hash4(((table[i]! << 8) | (proto[i]! & 255)) >>> 0, srcIp[i]!, dstIp[i]!, ((srcPort[i]! << 16) | (dstPort[i]! & 0xffff)) >>> 0) & mask;
+      home[i] = h;
+      sum ^= slots[h * SLOT]!;
+    }
+    this.touched = sum;
     for (let i = 0; i < n; i++) {
       if (v.drop[i] !== 0) continue;
       const k0 = ((v.table[i]! << 8) | (v.proto[i]! & 255)) >>> 0;
-      const s = this.find(k0, v.srcIp[i]!, v.dstIp[i]!, ((v.srcPort[i]! << 16) | (v.dstPort[i]! & 0xffff)) >>> 0);
+      const s = this.findFrom(home[i]!, k0, v.srcIp[i]!, v.dstIp[i]!, ((v.srcPort[i]! << 16) | (v.dstPort[i]! & 0xffff)) >>> 0);
       const ref = s < 0 ? 0 : this.liveRef(s, now);
       if (ref === 0) { v.result[i] = 0; v.result2[i] = 0; v.flags[i] = v.flags[i]! & ~FLAG_CT_MASK; continue; }
       this.track(v, i, ref >>> 1, (ref & 1) !== 0, now, false);
@@ -215,8 +232,25 @@ export class TsConntrack {
     return s >= 0 && this.liveRef(s, now) !== 0;
   }
 
+  /** ctInsert's first pass, as assembly/conntrack.ts prefetchReplies: load every reply tuple's home slot. */
+  private prefetchReplies(v: PacketVector, n: number): void {
+    const slots = this.slots, mask = this.slotCap - 1;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      if (v.drop[i] !== 0) continue;
+      const dnat = v.dnatIp[i]!, snat = v.snatIp[i]!, proto = v.proto[i]! & 255;
+      const rsrc = dnat !== 0 ? dnat : v.dstIp[i]!;
+      const rsport = dnat !== 0 && proto !== 1 ? v.dnatPort[i]! & 0xffff : v.dstPort[i]! & 0xffff;
+      const rdst = snat !== 0 ? snat : v.srcIp[i]!;
+      const k0 = ((v.table[i]! << 8) | proto) >>> 0;
+      sum ^= slots[(hash4(k0, rsrc, rdst, ((rsport << 16) | (v.srcPort[i]! & 0xffff)) >>> 0) & mask) * SLOT]!;
+    }
+    this.touched = sum;
+  }
+
   /** Same contract as assembly/conntrack.ts ctInsert. */
   insert(v: PacketVector, n: number, now: number): number {
+    this.prefetchReplies(v, n);
     let created = 0;
     for (let i = 0; i < n; i++) {
       if (v.drop[i] !== 0) continue;
