@@ -50,7 +50,7 @@ function pass(ctx: ForwardingContext, n: number, c: StageCounters, phases: numbe
   if (phases & (1 << Phase.FROM_POD)) { podTxStage(ctx, n); bridgeStage(ctx, n, c.bridge); }
   const fresh = conntrackStage(ctx, n, c.conntrack);
   if (fresh !== 0) kubeProxyStage(ctx, n, c.kubeProxy);
-  routeStage(ctx, n, c.route);
+  routeStage(ctx, n, c.route, fresh);
   if (fresh !== 0) natStage(ctx, n, c.nat);
   if (forwardStage(ctx, n, c.forward) !== 0) deliverStage(ctx, n, c.bridge);
 }

@@ -21,17 +21,20 @@ export function newRouteCounters(): RouteCounters {
 /**
  * Look every live packet's destination up in its node's route table; the route id
  * lands in meta.route. Conntrack hits were already routed by the fast path (same
- * table, same destination after NAT): only new packets take the LPM call here.
+ * table, same destination after NAT): only new packets take the LPM call here, and
+ * with none (`fresh`, the conntrack stage's count) there is no call to prepare.
  */
-export function routeStage(ctx: ForwardingContext, n: number, c: RouteCounters): void {
+export function routeStage(ctx: ForwardingContext, n: number, c: RouteCounters, fresh: number): void {
   const v = ctx.dp.vec, m = ctx.meta;
   const drop = v.drop, table = v.table, loc = m.loc, isNew = m.isNew, fast = ctx.fastPath;
-  let slow = 0;
-  for (let i = 0; i < n; i++) {
-    if (drop[i] !== 0 || (fast && !isNew[i])) table[i] = 0;
-    else { table[i] = nodeTable(loc[i]!); slow++; }
+  if (!fast || fresh !== 0) {
+    let slow = 0;
+    for (let i = 0; i < n; i++) {
+      if (drop[i] !== 0 || (fast && !isNew[i])) table[i] = 0;
+      else { table[i] = nodeTable(loc[i]!); slow++; }
+    }
+    if (slow !== 0) ctx.dp.lpmLookup(n);
   }
-  if (slow !== 0) ctx.dp.lpmLookup(n);
   const vv = ctx.dp.vec;
   const vdrop = vv.drop, result = vv.result, fastRoute = vv.route, route = m.route;
   let lookups = 0, misses = 0;
