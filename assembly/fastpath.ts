@@ -11,12 +11,20 @@
 // F_RESULT2 and F_TABLE through a fixed scratch area (three u32 per packet), but keeps
 // one implementation of conntrack and of LPM, so the fast path cannot drift from them.
 //
+// A hit routed out the node's bridge (NEXT_BRIDGE) also gets the bridge's forwarding
+// decision for the pod's MAC (fdbPort, the function fdbLookup uses), so the pipeline
+// delivers it without a separate bridge call. The FDB is not learned from here: the
+// bridge stage learns before conntrack runs, so the answer is the one fdbLookup would
+// give later in the same pass.
+//
 // Tables: next-hop word per route value (next | node << 8, 0 = NEXT_SLOW), grown by
-// doubling; two local addresses per zone (node IP, bridge IP; 0 = none), 512 KiB,
-// allocated on first use.
+// doubling; per zone four words (node IP, bridge IP, 0 = none; bridge id, 0 = none;
+// high word of its pods' MACs), 1 MiB, allocated on first use.
 import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, F_DROP, F_ROUTE, F_ROUTE_LEN, F_NEXT, F_NEXT_NODE,
   VEC_MAX, CT_MAX_ZONES, LPM_MAX_TABLES, LPM_MISS } from './shared/vector';
-import { NEXT_SLOW, NEXT_LOCAL, FAST_MAX_ROUTES } from './shared/fastpath';
+import { NEXT_SLOW, NEXT_LOCAL, NEXT_BRIDGE, FAST_MAX_ROUTES } from './shared/fastpath';
+import { F_OUT_PORT } from './shared/vector';
+import { fdbPort } from './fdb';
 import { get, set } from './vector';
 import { ctLookup } from './conntrack';
 import { lpmLookup } from './lpm';
@@ -43,27 +51,30 @@ export function fastPathSetRoute(route: u32, next: u32, node: u32): void {
   store<u32>(routeNext + (<usize>route << 2), (next & 255) | (node << 8));
 }
 
-/** Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none). */
-export function fastPathSetNode(zone: u32, ip0: u32, ip1: u32): void {
+/** Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none), its bridge (FDB table id, 0 for none) and its pods' MAC high word. */
+export function fastPathSetNode(zone: u32, ip0: u32, ip1: u32, bridge: u32, podMacHi: u32): void {
   if (zone >= <u32>CT_MAX_ZONES) return;
   if (locals == 0) {
-    locals = heap.alloc(<usize>CT_MAX_ZONES << 3);
-    memory.fill(locals, 0, <usize>CT_MAX_ZONES << 3);
+    locals = heap.alloc(<usize>CT_MAX_ZONES << 4);
+    memory.fill(locals, 0, <usize>CT_MAX_ZONES << 4);
   }
-  store<u32>(locals + (<usize>zone << 3), ip0);
-  store<u32>(locals + (<usize>zone << 3), ip1, 4);
+  const z = locals + (<usize>zone << 4);
+  store<u32>(z, ip0);
+  store<u32>(z, ip1, 4);
+  store<u32>(z, bridge, 8);
+  store<u32>(z, podMacHi, 12);
 }
 
 /** Forget every programmed route and zone. */
 export function fastPathClear(): void {
   if (routeNext != 0) memory.fill(routeNext, 0, <usize>routeCap << 2);
-  if (locals != 0) memory.fill(locals, 0, <usize>CT_MAX_ZONES << 3);
+  if (locals != 0) memory.fill(locals, 0, <usize>CT_MAX_ZONES << 4);
 }
 
 // @ts-ignore: decorator
 @inline function decide(zone: u32, dst: u32, route: u32): u32 {
   if (locals != 0) {
-    const a = load<u32>(locals + (<usize>zone << 3)), b = load<u32>(locals + (<usize>zone << 3), 4);
+    const a = load<u32>(locals + (<usize>zone << 4)), b = load<u32>(locals + (<usize>zone << 4), 4);
     if ((a != 0 && a == dst) || (b != 0 && b == dst)) return NEXT_LOCAL;
   }
   return route < routeCap ? load<u32>(routeNext + (<usize>route << 2)) : NEXT_SLOW;
@@ -75,9 +86,11 @@ export function fastPathClear(): void {
  * F_ROUTE / F_ROUTE_LEN as lpmLookup gives them in table zone + tableBias for the
  * rewritten destination, F_NEXT / F_NEXT_NODE the next-stage decision. A miss, a
  * dropped packet or a zone out of range: F_NEXT = NEXT_SLOW, F_ROUTE 0, F_ROUTE_LEN
- * LPM_MISS. F_TABLE is left as it was. Returns the number of hits.
+ * LPM_MISS. A hit with F_NEXT NEXT_BRIDGE gets F_OUT_PORT = fdbPort(zone's bridge, its
+ * pods' MAC high word, F_DST_IP, now, ageMs); every other packet's F_OUT_PORT is left
+ * as it was, and so is F_TABLE. Returns the number of hits.
  */
-export function fastPath(n: i32, now: f64, tableBias: u32): i32 {
+export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64): i32 {
   ctLookup(n, now);
   let hits = 0;
   for (let i = 0; i < n; i++) {
@@ -106,6 +119,11 @@ export function fastPath(n: i32, now: f64, tableBias: u32): i32 {
     const w = hit ? decide(zone, get(F_DST_IP, i), route) : NEXT_SLOW;
     set(F_NEXT, i, w & 255);
     set(F_NEXT_NODE, i, w >>> 8);
+    if ((w & 255) == NEXT_BRIDGE) { // a hit, so zone < CT_MAX_ZONES
+      const z = locals + (<usize>zone << 4);
+      const bridge = locals != 0 ? load<u32>(z, 8) : 0, hi = locals != 0 ? load<u32>(z, 12) : 0;
+      set(F_OUT_PORT, i, fdbPort(bridge, hi, get(F_DST_IP, i), now, ageMs));
+    }
   }
   return hits;
 }

@@ -136,14 +136,17 @@ export function fdbLearn(n: i32, now: f64): i32 {
  * destination MAC, or PORT_FLOOD for group addresses, unknown or aged-out entries.
  */
 export function fdbLookup(n: i32, now: f64, ageMs: f64): void {
-  for (let i = 0; i < n; i++) {
-    const hi = get(F_DST_MAC_HI, i);
-    if (isGroup(hi)) { set(F_OUT_PORT, i, PORT_FLOOD); continue; }
-    const s = find(get(F_TABLE, i), hi, get(F_DST_MAC_LO, i));
-    if (s < 0) { set(F_OUT_PORT, i, PORT_FLOOD); continue; }
-    const e = table + <usize>s * ENTRY;
-    set(F_OUT_PORT, i, now - load<f64>(e, 16) > ageMs ? PORT_FLOOD : load<u32>(e, 4));
-  }
+  for (let i = 0; i < n; i++) set(F_OUT_PORT, i, fdbPort(get(F_TABLE, i), get(F_DST_MAC_HI, i), get(F_DST_MAC_LO, i), now, ageMs));
+}
+
+/** One forwarding decision: the learned port of MAC (hi, lo) on `bridge`, or PORT_FLOOD (group address, unknown, aged out). */
+// @ts-ignore: decorator
+@inline export function fdbPort(bridge: u32, hi: u32, lo: u32, now: f64, ageMs: f64): u32 {
+  if (isGroup(hi)) return PORT_FLOOD;
+  const s = find(bridge, hi, lo);
+  if (s < 0) return PORT_FLOOD;
+  const e = table + <usize>s * ENTRY;
+  return now - load<f64>(e, 16) > ageMs ? PORT_FLOOD : load<u32>(e, 4);
 }
 
 /** Remove entries not seen for more than ageMs; returns how many went. */

@@ -102,13 +102,21 @@ export interface Datapath {
    * the destination is one of the zone's own addresses (fastPathSetNode), else the
    * route's programmed next hop (fastPathSetRoute; NEXT_SLOW if none). A miss, a
    * dropped packet or a zone out of range gets next NEXT_SLOW, route 0, routeLen
-   * LPM_MISS. table is left as it was. Returns the number of hits. May grow memory.
+   * LPM_MISS. A hit sent to the bridge (NEXT_BRIDGE) also gets outPort = the zone's
+   * bridge's forwarding decision for its pod's MAC (fastPathSetNode's bridge and MAC
+   * high word, the destination as low word), as fdbLookup with nowMs and ageMs gives
+   * it; every other packet's outPort, and table, are left as they were. Returns the
+   * number of hits. May grow memory.
    */
-  fastPath(n: number, nowMs: number, tableBias: number): number;
+  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number): number;
   /** Program route value `route` (< FAST_MAX_ROUTES) with a NEXT_* code and, for NEXT_NODE, the node. */
   fastPathSetRoute(route: number, next: number, node: number): void;
-  /** Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none): packets to them get NEXT_LOCAL. */
-  fastPathSetNode(zone: number, ip0: number, ip1: number): void;
+  /**
+   * Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none): packets to them
+   * get NEXT_LOCAL; its bridge (FDB table id, 0 for none) and the high MAC word of the
+   * pods on it (their low word is their IP), for NEXT_BRIDGE hits.
+   */
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void;
   /** Forget every programmed route and zone address. */
   fastPathClear(): void;
 }

@@ -8,6 +8,7 @@ import { maskOf, parseCidr, type Cidr } from '../../engine/net/index.js';
 import type { ClusterState } from '../cluster/index.js';
 import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, nodeTable, type NodeNet, type NodeRoute, type PodNet, type ServicePortEntry } from '../network/index.js';
 import { IpIndex } from './IpIndex.js';
+import { POD_MAC_HI } from './stages/deliverStage.js';
 import { DONE, PacketMeta, Verdict } from './PacketMeta.js';
 import type { TraceRecorder } from './Trace.js';
 
@@ -135,7 +136,7 @@ export class ForwardingContext {
       this.routeNext[k + 1] = w;
       if (w !== NEXT_SLOW) this.dp.fastPathSetRoute(k + 1, w & 255, w >>> 8);
     }
-    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.dp.fastPathSetNode(i, this.nodeIp[i]!, this.bridgeIp[i]!);
+    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.dp.fastPathSetNode(i, this.nodeIp[i]!, this.bridgeIp[i]!, this.bridgeId[i]!, POD_MAC_HI);
   }
 
   /** Nodes the cloud load balancer may send Service port `e`'s traffic to (CloudNetwork.lbTargets, cached per load). */

@@ -52,7 +52,7 @@ function pass(ctx: ForwardingContext, n: number, c: StageCounters, phases: numbe
   if (fresh !== 0) kubeProxyStage(ctx, n, c.kubeProxy);
   routeStage(ctx, n, c.route, fresh);
   if (fresh !== 0) natStage(ctx, n, c.nat);
-  if (forwardStage(ctx, n, c.forward) !== 0) deliverStage(ctx, n, c.bridge);
+  if (forwardStage(ctx, n, c.forward, c.bridge) !== 0) deliverStage(ctx, n, c.bridge);
 }
 
 /** Run packets 0..n-1 (placed by the caller: vector columns + meta.reset) until each is delivered or dropped. */

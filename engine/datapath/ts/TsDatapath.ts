@@ -20,6 +20,7 @@ export class TsDatapath implements Datapath {
   private readonly fastKernels: FastPathKernels = {
     ctLookup: (v, n, now) => this.ct.lookup(v, n, now),
     lpmLookup: (v, n) => this.lpm.lookup(v, n),
+    fdbPort: (bridge, hi, lo, now, ageMs) => this.fdb.portOf(bridge, hi, lo, now, ageMs),
   };
 
   fdbLearn(n: number, nowMs: number): number { return this.fdb.learn(this.vec, n, nowMs); }
@@ -50,8 +51,8 @@ export class TsDatapath implements Datapath {
   }
   ctBytes(): number { return this.ct.bytes(); }
 
-  fastPath(n: number, nowMs: number, tableBias: number): number { return this.fast.run(this.vec, this.fastKernels, n, nowMs, tableBias); }
+  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number): number { return this.fast.run(this.vec, this.fastKernels, n, nowMs, tableBias, ageMs); }
   fastPathSetRoute(route: number, next: number, node: number): void { this.fast.setRoute(route, next, node); }
-  fastPathSetNode(zone: number, ip0: number, ip1: number): void { this.fast.setNode(zone, ip0, ip1); }
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void { this.fast.setNode(zone, ip0, ip1, bridge, podMacHi); }
   fastPathClear(): void { this.fast.clear(); }
 }

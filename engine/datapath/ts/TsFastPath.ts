@@ -4,19 +4,22 @@
 // as the WASM module so it cannot drift from them. See the WASM file for the layout
 // of the next-hop word (next | node << 8) and the trade-offs.
 import { CT_MAX_ZONES, LPM_MAX_TABLES, LPM_MISS, VEC_MAX } from '../../../assembly/shared/vector.js';
-import { FAST_MAX_ROUTES, NEXT_LOCAL, NEXT_SLOW } from '../../../assembly/shared/fastpath.js';
+import { FAST_MAX_ROUTES, NEXT_BRIDGE, NEXT_LOCAL, NEXT_SLOW } from '../../../assembly/shared/fastpath.js';
 import type { PacketVector } from '../PacketVector.js';
 
 /** The batched kernels the fast path composes. */
 export interface FastPathKernels {
   ctLookup(v: PacketVector, n: number, now: number): void;
   lpmLookup(v: PacketVector, n: number): void;
+  /** The bridge's forwarding decision for one MAC (fdbLookup's, for one packet). */
+  fdbPort(bridge: number, hi: number, lo: number, now: number, ageMs: number): number;
 }
 
 /** Next-hop table, per-zone local addresses and the fast-path kernel over one vector. */
 export class TsFastPath {
   private routeNext = new Uint32Array(0);
-  private readonly locals = new Uint32Array(CT_MAX_ZONES * 2);
+  /** Per zone: node IP, bridge IP, bridge id, pods' MAC high word. */
+  private readonly locals = new Uint32Array(CT_MAX_ZONES * 4);
   private readonly saved = new Uint32Array(VEC_MAX * 3);
 
   /** See Datapath.fastPathSetRoute. */
@@ -34,11 +37,13 @@ export class TsFastPath {
   }
 
   /** See Datapath.fastPathSetNode. */
-  setNode(zone: number, ip0: number, ip1: number): void {
+  setNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void {
     zone >>>= 0;
     if (zone >= CT_MAX_ZONES) return;
-    this.locals[zone * 2] = ip0;
-    this.locals[zone * 2 + 1] = ip1;
+    this.locals[zone * 4] = ip0;
+    this.locals[zone * 4 + 1] = ip1;
+    this.locals[zone * 4 + 2] = bridge;
+    this.locals[zone * 4 + 3] = podMacHi;
   }
 
   /** See Datapath.fastPathClear. */
@@ -48,7 +53,7 @@ export class TsFastPath {
   }
 
   /** See Datapath.fastPath. */
-  run(v: PacketVector, k: FastPathKernels, n: number, now: number, tableBias: number): number {
+  run(v: PacketVector, k: FastPathKernels, n: number, now: number, tableBias: number, ageMs: number): number {
     k.ctLookup(v, n, now);
     const s = this.saved, table = v.table, result = v.result, result2 = v.result2, drop = v.drop;
     let hits = 0;
@@ -62,7 +67,7 @@ export class TsFastPath {
     }
     if (hits !== 0) k.lpmLookup(v, n);
     const rn = this.routeNext, locals = this.locals, dst = v.dstIp;
-    const fRoute = v.route, fLen = v.routeLen, fNext = v.next, fNode = v.nextNode;
+    const fRoute = v.route, fLen = v.routeLen, fNext = v.next, fNode = v.nextNode, outPort = v.outPort;
     for (let i = 0; i < n; i++) {
       const zone = s[2 * VEC_MAX + i]!;
       const hit = hits !== 0 && table[i] !== 0;
@@ -72,9 +77,10 @@ export class TsFastPath {
       result[i] = s[i]!; result2[i] = s[VEC_MAX + i]!; table[i] = zone;
       let w = NEXT_SLOW;
       if (hit) {
-        const d = dst[i]!, a = locals[zone * 2]!, b = locals[zone * 2 + 1]!;
+        const d = dst[i]!, a = locals[zone * 4]!, b = locals[zone * 4 + 1]!;
         if ((a !== 0 && a === d) || (b !== 0 && b === d)) w = NEXT_LOCAL;
         else w = route < rn.length ? rn[route]! : NEXT_SLOW;
+        if ((w & 255) === NEXT_BRIDGE) outPort[i] = k.fdbPort(locals[zone * 4 + 2]!, locals[zone * 4 + 3]!, d, now, ageMs);
       }
       fNext[i] = w & 255;
       fNode[i] = w >>> 8;

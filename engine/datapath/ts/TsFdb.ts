@@ -98,12 +98,14 @@ export class TsFdb {
   }
 
   lookup(v: PacketVector, n: number, now: number, ageMs: number): void {
-    for (let i = 0; i < n; i++) {
-      const hi = v.dstMacHi[i]!;
-      if (((hi >>> 8) & 1) !== 0) { v.outPort[i] = PORT_FLOOD; continue; }
-      const s = this.find(v.table[i]!, hi, v.dstMacLo[i]!);
-      v.outPort[i] = s < 0 || now - this.seen[s]! > ageMs ? PORT_FLOOD : this.port[s]!;
-    }
+    for (let i = 0; i < n; i++) v.outPort[i] = this.portOf(v.table[i]!, v.dstMacHi[i]!, v.dstMacLo[i]!, now, ageMs);
+  }
+
+  /** One forwarding decision, as assembly/fdb.ts fdbPort: the learned port of (hi, lo) on bridge b, or PORT_FLOOD. */
+  portOf(b: number, hi: number, lo: number, now: number, ageMs: number): number {
+    if (((hi >>> 8) & 1) !== 0) return PORT_FLOOD;
+    const s = this.find(b, hi, lo);
+    return s < 0 || now - this.seen[s]! > ageMs ? PORT_FLOOD : this.port[s]!;
   }
 
   age(now: number, ageMs: number): number {

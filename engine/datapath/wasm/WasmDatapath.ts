@@ -33,9 +33,9 @@ interface Kernels {
   ctEntries(): number;
   ctIdLimit(): number;
   ctBytes(): number;
-  fastPath(n: number, now: number, tableBias: number): number;
+  fastPath(n: number, now: number, tableBias: number, ageMs: number): number;
   fastPathSetRoute(route: number, next: number, node: number): void;
-  fastPathSetNode(zone: number, ip0: number, ip1: number): void;
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void;
   fastPathClear(): void;
 }
 
@@ -131,9 +131,9 @@ export class WasmDatapath implements Datapath {
   }
   ctBytes(): number { return this.k.ctBytes(); }
 
-  fastPath(n: number, nowMs: number, tableBias: number): number { return this.k.fastPath(n, nowMs, tableBias); }
+  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number): number { return this.k.fastPath(n, nowMs, tableBias, ageMs); }
   fastPathSetRoute(route: number, next: number, node: number): void { this.k.fastPathSetRoute(route, next, node); }
-  fastPathSetNode(zone: number, ip0: number, ip1: number): void { this.k.fastPathSetNode(zone, ip0, ip1); }
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void { this.k.fastPathSetNode(zone, ip0, ip1, bridge, podMacHi); }
   fastPathClear(): void { this.k.fastPathClear(); }
 
   fdbEntries(): FdbEntry[] {

@@ -11,6 +11,7 @@ import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { CLOUD } from '../PacketMeta.js';
 import { nodeTable } from '../../network/index.js';
+import { BRIDGE_AGEING_MS } from './bridgeStage.js';
 
 /** Counters of the conntrack stage. */
 export interface ConntrackCounters { hits: number; misses: number; replies: number }
@@ -52,7 +53,7 @@ export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCo
   for (let i = 0; i < n; i++) if (drop[i] === 0) { table[i] = loc[i]!; flags[i] = 0; }
   if (ctx.rec && drop[0] === 0) ctx.rec.enter(ctx.nodeName(loc[0]!), 'root');
   const before = ctx.rec && drop[0] === 0 ? formatPacket(v, 0) : '';
-  if (ctx.fastPath) ctx.dp.fastPath(n, ctx.now, nodeTable(0));
+  if (ctx.fastPath) ctx.dp.fastPath(n, ctx.now, nodeTable(0), BRIDGE_AGEING_MS);
   else ctx.dp.ctLookup(n, ctx.now);
   const vv = ctx.dp.vec;
   const vdrop = vv.drop, result = vv.result, vflags = vv.flags, isNew = m.isNew;

@@ -16,7 +16,8 @@ import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW } f
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { CLOUD, Phase, Verdict } from '../PacketMeta.js';
-import { bridgeDeliver } from './bridgeStage.js';
+import { bridgeDeliver, type BridgeCounters } from './bridgeStage.js';
+import { bridgeOut } from './deliverStage.js';
 
 /** flannel's VXLAN network: VNI 1, the Linux VXLAN port 8472, 50 bytes of outer headers. */
 export const VXLAN = { vni: 1, port: 8472, overhead: 50 } as const;
@@ -110,11 +111,12 @@ function forwardOne(ctx: ForwardingContext, i: number, w: number, c: ForwardCoun
  * Route every live packet on: deliver locally, hand to the bridge stage, to the next
  * node or to the cloud. A conntrack hit's next hop was decided by the fast-path
  * kernel (F_NEXT); a new packet's is looked up here in the same table
- * (ctx.nextHop), so both give the same decision. Returns how many packets it sent
- * to the bridge (the deliver stage's work).
+ * (ctx.nextHop), so both give the same decision. A hit sent to the bridge came with
+ * its bridge decision too, so it is delivered here (bridgeOut, counted in `b`).
+ * Returns how many packets it left to the deliver stage.
  */
-export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters): number {
-  const before = c.toBridge;
+export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters, b: BridgeCounters): number {
+  let left = 0;
   const v = ctx.dp.vec, m = ctx.meta;
   const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp;
   const phase = m.phase, isNew = m.isNew, loc = m.loc, route = m.route, fast = ctx.fastPath;
@@ -122,8 +124,10 @@ export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounte
     if (drop[i] !== 0) continue;
     if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; }
     let w = fast && !isNew[i] ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
+    if (w === NEXT_BRIDGE) { c.toBridge++; bridgeOut(ctx, i, b); continue; }
     if (w === NEXT_SLOW) w = ctx.nextHop(loc[i]!, dstIp[i]!, route[i]!);
+    if (w === NEXT_BRIDGE) left++;
     forwardOne(ctx, i, w, c);
   }
-  return c.toBridge - before;
+  return left;
 }

@@ -2,14 +2,17 @@
 // (a base and derived per-zone tables), next hops, zone addresses and connections,
 // then random vectors through Datapath.fastPath. Both backends must leave identical
 // vectors and return values, and each must equal its own reference: ctLookup, then
-// lpmLookup of the hits in table zone + bias, then the next-hop table by hand.
+// lpmLookup of the hits in table zone + bias, then the next-hop table by hand, and for
+// hits sent to the bridge the zone's bridge's FDB answer (learned ports, ageing) by hand.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createDatapath, LPM_MISS, NEXT_LOCAL, NEXT_NODE, NEXT_SLOW, type Datapath } from '../../../engine/datapath/index.js';
+import { createDatapath, LPM_MISS, NEXT_BRIDGE, NEXT_LOCAL, NEXT_NODE, NEXT_SLOW, PORT_FLOOD, type Datapath } from '../../../engine/datapath/index.js';
 import { fuzzRuns } from '../../support/fuzz.js';
 
 const BIAS = 2;
 const ZONES = [0, 1, 2];
+/** Zone z's bridge is FDB table z + 1, its pods' MACs 0a:58 + IP; entries learned at 0 age out after AGE ms. */
+const POD_HI = 0x0a58, AGE = 2500;
 const host = fc.constantFrom(0x0a000001, 0x0a000102, 0x0a000203, 0x0a600001, 0xac100002, 0x08080808);
 const route = fc.record({
   table: fc.constantFrom(1, 2, 3, 4), prefix: fc.constantFrom(0, 0x0a000000, 0x0a000100, 0x0a000200, 0xac100000, 0x0a600000),
@@ -25,6 +28,7 @@ const pkt: fc.Arbitrary<Pkt> = fc.record({
 const world = fc.record({
   routes: fc.array(route, { maxLength: 14 }), hops: fc.array(hop, { maxLength: 10 }),
   locals: fc.array(fc.tuple(fc.constantFrom(...ZONES), host, fc.constantFrom(0, 0x0a000001)), { maxLength: 3 }),
+  fdb: fc.array(fc.tuple(fc.constantFrom(...ZONES), host, fc.integer({ min: 1, max: 5 })), { maxLength: 6 }),
   conns: fc.array(pkt, { maxLength: 24 }), vectors: fc.array(fc.array(pkt, { minLength: 1, maxLength: 24 }), { minLength: 1, maxLength: 4 }),
 });
 type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
@@ -44,7 +48,10 @@ function build(backend: 'wasm' | 'ts', w: World): Datapath {
   for (const z of ZONES) dp.lpmDeriveTable(z + BIAS, 1);
   for (const r of w.routes) dp.lpmInsert(r.table, r.len === 0 ? 0 : r.prefix, r.len, r.value);
   for (const h of w.hops) dp.fastPathSetRoute(h.route, h.next, h.node);
-  for (const [z, a, b] of w.locals) dp.fastPathSetNode(z, a, b);
+  for (const z of ZONES) dp.fastPathSetNode(z, 0, 0, z + 1, POD_HI);
+  for (const [z, a, b] of w.locals) dp.fastPathSetNode(z, a, b, z + 1, POD_HI);
+  w.fdb.forEach(([z, h, port], i) => { const v = dp.vec; v.table[i] = z + 1; v.srcMacHi[i] = POD_HI; v.srcMacLo[i] = h; v.inPort[i] = port; });
+  dp.fdbLearn(w.fdb.length, 0);
   load(dp, w.conns.map((p) => ({ ...p, drop: 0, zone: p.zone & 3 })));
   dp.ctInsert(w.conns.length, 0);
   return dp;
@@ -64,6 +71,8 @@ function reference(dp: Datapath, w: World, n: number, now: number): number {
   for (const h of w.hops) hopOf.set(h.route, (h.next & 255) | (h.node << 8));
   const local = new Map<number, [number, number]>();
   for (const [z, a, b] of w.locals) local.set(z, [a, b]);
+  const fdb = new Map<string, number>(); // the last learn of a MAC wins (a station move)
+  for (const [z, h, port] of w.fdb) fdb.set(`${z}/${h}`, port);
   let hits = 0;
   for (let i = 0; i < n; i++) {
     const route = hit[i] ? vv.result[i]! : 0, len = hit[i] ? vv.result2[i]! : LPM_MISS;
@@ -74,6 +83,10 @@ function reference(dp: Datapath, w: World, n: number, now: number): number {
       hits++;
       const l = local.get(zones[i]!), d = vv.dstIp[i]!;
       word = l && ((l[0] !== 0 && l[0] === d) || (l[1] !== 0 && l[1] === d)) ? NEXT_LOCAL : hopOf.get(route) ?? NEXT_SLOW;
+      if ((word & 255) === NEXT_BRIDGE) {
+        const port = now <= AGE ? fdb.get(`${zones[i]}/${d}`) : undefined;
+        vv.outPort[i] = port ?? PORT_FLOOD;
+      }
     }
     vv.next[i] = word & 255; vv.nextNode[i] = word >>> 8;
   }
@@ -92,7 +105,7 @@ describe('fast path differential (wasm vs ts, and vs the separate kernels)', () 
       let now = 1000;
       for (const vec of w.vectors) {
         for (const dp of [wasm, ts, refW, refT]) load(dp, vec);
-        const hw = wasm.fastPath(vec.length, now, BIAS), ht = ts.fastPath(vec.length, now, BIAS);
+        const hw = wasm.fastPath(vec.length, now, BIAS, AGE), ht = ts.fastPath(vec.length, now, BIAS, AGE);
         const rw = reference(refW, w, vec.length, now), rt = reference(refT, w, vec.length, now);
         expect([hw, ht, rt]).toEqual([rw, rw, rw]);
         if (!words(wasm).equals(words(ts))) expect(Array.from(wasm.vec.words)).toEqual(Array.from(ts.vec.words));
@@ -104,25 +117,41 @@ describe('fast path differential (wasm vs ts, and vs the separate kernels)', () 
     }), { numRuns: fuzzRuns(60) });
   });
 
-  it('hits route and decide in one call; misses stay NEXT_SLOW; clear forgets the tables', () => {
+  it('hits route and decide in one call, bridged hits with the FDB answer; misses stay NEXT_SLOW; clear forgets the tables', () => {
     for (const backend of ['wasm', 'ts'] as const) {
       const dp = createDatapath(backend);
       dp.lpmCreateTable(1, 'wide');
       dp.lpmDeriveTable(BIAS, 1);
       dp.lpmInsert(1, 0x0a000200, 24, 7);
       dp.fastPathSetRoute(7, NEXT_NODE, 3);
-      dp.fastPathSetNode(0, 0xac100002, 0x0a000001);
+      dp.fastPathSetNode(0, 0xac100002, 0x0a000001, 1, POD_HI);
       const conn = { zone: 0, proto: 6, src: 0x0a000001, dst: 0x0a600001, sport: 1000, dport: 80, dnat: 0x0a000203, snat: 0, drop: 0, l4: 0x02 };
       load(dp, [conn]);
       dp.ctInsert(1, 0);
       load(dp, [{ ...conn, l4: 0x10 }, { ...conn, sport: 1001, l4: 0x10 }]);
-      expect(dp.fastPath(2, 1, BIAS)).toBe(1);
+      expect(dp.fastPath(2, 1, BIAS, AGE)).toBe(1);
       const v = dp.vec;
       expect([v.dstIp[0], v.route[0], v.routeLen[0], v.next[0], v.nextNode[0], v.table[0]]).toEqual([0x0a000203, 7, 24, NEXT_NODE, 3, 0]);
       expect([v.result[1], v.route[1], v.routeLen[1], v.next[1]]).toEqual([0, 0, LPM_MISS, NEXT_SLOW]);
+      // Routed out the bridge: the learned port of the pod's MAC, flooded once aged out or unknown.
+      dp.fastPathSetRoute(7, NEXT_BRIDGE, 0);
+      const v2 = dp.vec;
+      v2.table[0] = 1; v2.srcMacHi[0] = POD_HI; v2.srcMacLo[0] = 0x0a000203; v2.inPort[0] = 4;
+      dp.fdbLearn(1, 0);
+      for (const [now, port] of [[1, 4], [AGE + 1, PORT_FLOOD]] as const) {
+        load(dp, [{ ...conn, l4: 0x10 }, { ...conn, sport: 1001, l4: 0x10 }]);
+        dp.vec.outPort[1] = 99;
+        dp.fastPath(2, now, BIAS, AGE);
+        expect([dp.vec.next[0], dp.vec.outPort[0], dp.vec.outPort[1]]).toEqual([NEXT_BRIDGE, port, 99]);
+      }
+      dp.fastPathSetNode(0, 0xac100002, 0x0a000001, 2, POD_HI); // another bridge: the MAC is unknown there
+      load(dp, [{ ...conn, l4: 0x10 }]);
+      dp.fastPath(1, 2, BIAS, AGE);
+      expect(dp.vec.outPort[0]).toBe(PORT_FLOOD);
+      dp.fastPathSetRoute(7, NEXT_NODE, 3);
       dp.fastPathClear();
       load(dp, [{ ...conn, l4: 0x10 }]);
-      dp.fastPath(1, 2, BIAS);
+      dp.fastPath(1, 2, BIAS, AGE);
       expect([dp.vec.route[0], dp.vec.next[0]]).toEqual([7, NEXT_SLOW]);
     }
   });
