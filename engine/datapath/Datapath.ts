@@ -60,6 +60,12 @@ export interface Datapath {
   lpmRoutes(table: number): LpmRoute[];
   /** Bytes held by every route table's tries. */
   lpmBytes(): number;
+  /**
+   * The floor under any one-load LPM, for the bench: result = a word loaded from an array
+   * of 2^bits 8-byte slots at the top `bits` of dstIp (24: a DIR-24-8 root, 128 MiB),
+   * nothing else. The array is allocated (and filled) on first use and kept.
+   */
+  lpmFloor(n: number, bits: number): void;
 
   /**
    * Batched conntrack lookup over live packets (drop 0): (table = zone, proto, src,

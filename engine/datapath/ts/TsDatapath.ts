@@ -37,6 +37,7 @@ export class TsDatapath implements Datapath {
   lpmLookup(n: number): void { this.lpm.lookup(this.vec, n); }
   lpmRoutes(table: number): LpmRoute[] { return this.routes.routes(table); }
   lpmBytes(): number { return this.routes.bytes(); }
+  lpmFloor(n: number, bits: number): void { this.lpm.floor(this.vec, n, bits); }
 
   ctLookup(n: number, nowMs: number): void { this.ct.lookup(this.vec, n, nowMs); }
   ctInsert(n: number, nowMs: number): number { return this.ct.insert(this.vec, n, nowMs); }

@@ -23,6 +23,7 @@ interface Kernels {
   lpmRemove(t: number, prefix: number, len: number, coverLen: number, coverValue: number): void;
   lpmLookup(n: number): void;
   lpmBytes(): number;
+  lpmFloor(n: number, bits: number): void;
   ctLookup(n: number, now: number): void;
   ctInsert(n: number, now: number): number;
   ctExpire(now: number): number;
@@ -113,6 +114,7 @@ export class WasmDatapath implements Datapath {
   lpmLookup(n: number): void { this.k.lpmLookup(n); }
   lpmRoutes(table: number): LpmRoute[] { return this.routes.routes(table); }
   lpmBytes(): number { return this.routes.bytes(); }
+  lpmFloor(n: number, bits: number): void { this.k.lpmFloor(n, bits); }
 
   ctLookup(n: number, nowMs: number): void { this.k.ctLookup(n, nowMs); }
   ctInsert(n: number, nowMs: number): number { return this.k.ctInsert(n, nowMs); }
