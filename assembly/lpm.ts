@@ -381,44 +381,68 @@ export function lpmRemove(t: u32, prefix: u32, len: u32, coverLen: u32, coverVal
   return root != 0 ? trieLeaf(root, load<u32>(d, D_BITS), dst) : inlineLeaf(d, dst);
 }
 
-/** First-level leaves of one vector (pass 1 of lpmLookup), and a zero leaf for inline tables to read. */
+/** First-level leaves of one vector (pass 1 of lookupTrie). */
 const FIRST: usize = memory.data(VEC_MAX * 8, 64);
-const ZERO_LEAF: usize = memory.data(8, 8);
+
+/** True when packets 0..n-1 all name one table (no branch per packet). */
+function oneTable(n: i32): bool {
+  const t = get(F_TABLE, 0);
+  let other: u32 = 0;
+  for (let i = 1; i < n; i++) other |= get(F_TABLE, i) ^ t;
+  return other == 0;
+}
+
+/**
+ * lpmLookup for a vector whose packets all use one trie that is not derived (an edge
+ * router's or the internet's table): the descriptor read once, then two passes, as
+ * DPDK's rte_lpm_lookupx4 overlaps lookups. Pass 1 only loads each packet's first-level
+ * leaf, three instructions and no branch between the loads, so the out-of-order core
+ * keeps the misses of dozens of packets in flight (with DIR-24-8 that is the only miss
+ * for prefixes up to /24); pass 2 finishes from cache.
+ */
+function lookupTrie(n: i32, root: usize, bits: u32): void {
+  const shift = 32 - bits;
+  for (let i = 0; i < n; i++) {
+    store<u64>(FIRST + (<usize>i << 3), load<u64>(root + (<usize>(get(F_DST_IP, i) >>> shift) << 3)));
+  }
+  for (let i = 0; i < n; i++) {
+    let leaf = load<u64>(FIRST + (<usize>i << 3));
+    if (isPly(leaf)) {
+      const dst = get(F_DST_IP, i);
+      let sh = shift;
+      while (isPly(leaf)) {
+        sh -= 8;
+        leaf = load<u64>(<usize><u32>leaf + (<usize>((dst >>> sh) & 255) << 3));
+      }
+    }
+    set(F_RESULT, i, <u32>(leaf >>> 32));
+    set(F_RESULT2, i, select<u32>(leafLen(leaf), LPM_MISS, <u32>leaf != 0));
+  }
+}
 
 /**
  * Batched lookup of packets 0..n-1: (F_TABLE, F_DST_IP) -> F_RESULT = route value and
  * F_RESULT2 = matched prefix length, or F_RESULT 0 and F_RESULT2 LPM_MISS.
  *
- * Two passes, as DPDK's rte_lpm_lookupx4 overlaps lookups: pass 1 only loads each
- * packet's first-level leaf, a few instructions and no branch per packet, so the
- * out-of-order core keeps the misses of dozens of packets in flight (with DIR-24-8 that
- * is the only miss for prefixes up to /24). Pass 2 finishes from cache: deeper plies,
- * inline lists, the base of a derived table.
+ * A vector of one large table goes to lookupTrie. Any other vector (the pipeline's:
+ * each packet on its own node's table, an inline overlay on the cluster base) is one
+ * pass per packet: its table, then its base, both small and cache-resident, so there
+ * are no misses to overlap and a first pass would only add instructions (it cost a
+ * fifth of the per-node lookup).
  */
 export function lpmLookup(n: i32): void {
   descriptors();
-  for (let i = 0; i < n; i++) {
-    const t = get(F_TABLE, i);
-    const dst = get(F_DST_IP, i);
-    const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES)); // table 0: all zero, a miss
+  if (n > 0 && oneTable(n)) {
+    const t = get(F_TABLE, 0);
+    const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES));
     const root = <usize>load<u32>(d, D_ROOT);
-    const at = root + (<usize>(dst >>> (32 - load<u32>(d, D_BITS))) << 3);
-    store<u64>(FIRST + (<usize>i << 3), load<u64>(select<usize>(at, ZERO_LEAF, root != 0)));
+    if (root != 0 && load<u32>(d, D_BASE) == 0) { lookupTrie(n, root, load<u32>(d, D_BITS)); return; }
   }
   for (let i = 0; i < n; i++) {
     const t = get(F_TABLE, i);
     const dst = get(F_DST_IP, i);
-    const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES));
-    let leaf = load<u64>(FIRST + (<usize>i << 3));
-    if (load<u32>(d, D_ROOT) != 0) {
-      let shift = 32 - load<u32>(d, D_BITS);
-      while (isPly(leaf)) { // DIR-24-8: rarely taken
-        shift -= 8;
-        leaf = load<u64>(<usize><u32>leaf + (<usize>((dst >>> shift) & 255) << 3));
-      }
-    } else {
-      leaf = inlineLeaf(d, dst);
-    }
+    const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES)); // table 0: all zero, a miss
+    let leaf = tableLeaf(d, dst);
     const base = load<u32>(d, D_BASE);
     if (base != 0) { // the same for a whole vector of one table: predicted
       const b = tableLeaf(descOf(base), dst);

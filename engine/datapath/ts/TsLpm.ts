@@ -47,7 +47,7 @@ export class TsLpm implements LpmKernel {
   private readonly desc = new Uint32Array(LPM_MAX_TABLES * DESC_WORDS);
   /** Route value of the leaf the last leafOf call returned (a second return value without an allocation). */
   private hi = 0;
-  /** Pass 1 of lookup: each packet's first-level leaf (word offset and low word). */
+  /** Pass 1 of lookupTrie: each packet's first-level leaf (word offset and low word). */
   private readonly firstW = new Uint32Array(VEC_MAX);
   private readonly firstLo = new Uint32Array(VEC_MAX);
 
@@ -274,39 +274,50 @@ export class TsLpm implements LpmKernel {
   }
 
   /**
-   * Batched lookup, same contract and same two passes as assembly/lpm.ts lpmLookup:
-   * pass 1 only gathers first-level leaves so the vector's misses overlap, pass 2
-   * finishes from cache.
+   * Batched lookup, same contract and same shape as assembly/lpm.ts lpmLookup: a vector
+   * of one large table in two passes (pass 1 gathers first-level leaves so the misses
+   * overlap), any other vector one pass per packet (its table, then its base).
    */
   lookup(v: PacketVector, n: number): void {
-    const desc = this.desc, pool = this.pool, firstW = this.firstW, firstLo = this.firstLo;
-    const table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
-    for (let i = 0; i < n; i++) {
-      const t = table[i]!, dst = dstIp[i]!;
-      const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0; // table 0: all zero, a miss
-      const root = desc[o + D_ROOT]!;
-      const w = root !== 0 ? root + (dst >>> (32 - desc[o + D_BITS]!)) * 2 : 0; // pool[0] is always 0
-      firstW[i] = w;
-      firstLo[i] = pool[w]!;
+    const desc = this.desc, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
+    if (n > 0) {
+      const t = table[0]!;
+      let other = 0;
+      for (let i = 1; i < n; i++) other |= table[i]! ^ t;
+      const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
+      if (other === 0 && desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0) { this.lookupTrie(v, n, desc[o + D_ROOT]!, desc[o + D_BITS]!); return; }
     }
     for (let i = 0; i < n; i++) {
       const t = table[i]!, dst = dstIp[i]!;
-      const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
-      let lo: number, hi: number;
-      if (desc[o + D_ROOT] !== 0) {
-        let w = firstW[i]!, shift = 32 - desc[o + D_BITS]!;
-        lo = firstLo[i]!;
-        while (lo !== 0 && (lo & 1) === 0) { shift -= 8; w = lo + ((dst >>> shift) & 255) * 2; lo = pool[w]!; }
-        hi = pool[w + 1]!;
-      } else {
-        lo = this.leafOf(o, dst); hi = this.hi;
-      }
+      const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0; // table 0: all zero, a miss
+      let lo = this.leafOf(o, dst), hi = this.hi;
       const base = desc[o + D_BASE]!;
       if (base !== 0) { // the same for a whole vector of one table: predicted
         const blo = this.leafOf(base << DESC_SHIFT, dst);
         if (blo > lo) { lo = blo; hi = this.hi; } // (len << 1) | 1 vs 0: the longer wins, the overlay a tie
       }
       result[i] = hi;
+      result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
+    }
+  }
+
+  /** lookup for a vector of one trie that is not derived: pass 1 gathers first-level leaves, pass 2 walks on. */
+  private lookupTrie(v: PacketVector, n: number, root: number, bits: number): void {
+    const pool = this.pool, firstW = this.firstW, firstLo = this.firstLo, dstIp = v.dstIp, shift = 32 - bits;
+    for (let i = 0; i < n; i++) {
+      const w = root + (dstIp[i]! >>> shift) * 2;
+      firstW[i] = w;
+      firstLo[i] = pool[w]!;
+    }
+    const result = v.result, result2 = v.result2;
+    for (let i = 0; i < n; i++) {
+      let w = firstW[i]!, lo = firstLo[i]!;
+      if (lo !== 0 && (lo & 1) === 0) {
+        const dst = dstIp[i]!;
+        let sh = shift;
+        while (lo !== 0 && (lo & 1) === 0) { sh -= 8; w = lo + ((dst >>> sh) & 255) * 2; lo = pool[w]!; }
+      }
+      result[i] = pool[w + 1]!;
       result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
     }
   }
