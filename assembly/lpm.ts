@@ -3,8 +3,9 @@
 //
 // Design trade-off: a lookup should cost about one cache miss, whatever the table.
 // - DIR-24-8 (DPDK rte_lpm): a 2^24-slot root (128 MiB of u64 leaves) and 8-bit plies
-//   below it, so any prefix up to /24 is one load. Only the internet-sized table pays
-//   for it: the control plane switches a wide table to it past LPM_DIR24_ROUTES.
+//   below it, so any prefix up to /24 is one load, from a 64 MiB shadow of 32-bit words
+//   (see "Root shadow"). Only the internet-sized table pays for it: the control plane
+//   switches a wide table to it past LPM_DIR24_ROUTES.
 // - 16-8-8 "wide" (VPP's ip4 mtrie with a 16-bit first ply, 512 KiB): a shared base or
 //   a mid-sized table, whose root stays in L2.
 // - 8-8-8-8 "narrow" (2 KiB root): a small table that outgrew its inline list.
@@ -27,7 +28,8 @@
 // layout) is kept by the control plane in TypeScript (engine/datapath/LpmRouteStore.ts);
 // this file holds only what a lookup needs.
 import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, LPM_MISS, LPM_MAX_TABLES, VEC_MAX } from './shared/vector';
-import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES } from './shared/lpm';
+import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES,
+  LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_VALUE_LIMIT, LPM_SHADOW_ROOT, LPM_SHADOW_BYTES } from './shared/lpm';
 import { get, set } from './vector';
 
 // @ts-ignore: decorator
@@ -110,6 +112,10 @@ function descriptors(): usize {
 }
 // @ts-ignore: decorator
 @inline const D_LIVE: usize = 48; // 1 while the table exists (an inline table has no root)
+// @ts-ignore: decorator
+@inline const D_SHADOW: usize = 52; // DIR-24-8 only: address of its root shadow
+// @ts-ignore: decorator
+@inline const D_NDIRTY: usize = 56; // DIR-24-8 only: chunks in its shadow's dirty list
 
 function allocPly(fill: u64): usize {
   let p = freePlies;
@@ -140,6 +146,101 @@ function allocRoot(bits: u32): usize {
   return root;
 }
 
+// Root shadow of a DIR-24-8 table: what a vector of random destinations reads.
+//
+// With random destinations each lookup misses cache and TLB once in the root, and on
+// this class of machine (4 KiB pages, a VM's nested page walks) that miss is most of
+// the lookup: the bench's lpm-floor rows time it alone. The miss costs less in a
+// smaller array, so beside the 128 MiB root of u64 leaves a DIR-24-8 table keeps a
+// 64 MiB shadow of u32 words (shared/lpm.ts: LPM_SHADOW_*), one per root slot, which
+// answers a lookup alone unless the slot holds a ply (prefixes past /24) or a value of
+// 2^25 or more; then the root is read too. The root stays the table every update edits
+// (leaf pushing and plies unchanged): an update only marks the /16 chunks of 256 slots
+// its prefix spans dirty, and lpmLookup copies them before it reads any, so the shadow
+// is never stale when read and a bulk load does not copy a chunk once per route.
+
+// @ts-ignore: decorator
+@inline const SHADOW_WORDS: usize = <usize>1 << 24;
+// @ts-ignore: decorator
+@inline const SH_FLAGS: usize = SHADOW_WORDS << 2; // u8 per chunk: 1 while listed
+// @ts-ignore: decorator
+@inline const SH_LIST: usize = SH_FLAGS + 65536; // u16 per listed chunk
+// @ts-ignore: decorator
+@inline const MAX_DIRTY_TABLES: u32 = 64; // a DIR-24-8 table takes 192 MiB: 4 GiB holds fewer than 32
+
+/** Ids of tables whose shadow has dirty chunks. */
+const DIRTY_TABLES: usize = memory.data(<i32>MAX_DIRTY_TABLES * 4, 4);
+let dirtyTables: u32 = 0;
+let freeShadows: usize = 0;
+let shadowCount: u32 = 0;
+
+/** The shadow word of a root leaf. */
+// @ts-ignore: decorator
+@inline function shadowWord(leaf: u64): u32 {
+  const lo = <u32>leaf;
+  const value = <u32>(leaf >>> 32);
+  const fits = (lo & 1) != 0 && value < <u32>LPM_SHADOW_VALUE_LIMIT;
+  return select<u32>(select<u32>((value << LPM_SHADOW_VALUE_SHIFT) | lo, LPM_SHADOW_ROOT, fits), 0, lo != 0);
+}
+
+/** An all-empty shadow for a new DIR-24-8 table (its root is all empty too). */
+function shadowInit(d: usize): void {
+  let sh = freeShadows;
+  if (sh != 0) freeShadows = load<usize>(sh);
+  else sh = (heap.alloc(<usize>LPM_SHADOW_BYTES + 64) + 63) & ~<usize>63;
+  memory.fill(sh, 0, <usize>LPM_SHADOW_BYTES);
+  store<u32>(d, <u32>sh, D_SHADOW);
+  store<u32>(d, 0, D_NDIRTY);
+  shadowCount++;
+}
+
+function shadowFree(t: u32, d: usize): void {
+  if (load<u32>(d, D_NDIRTY) != 0) {
+    for (let k: u32 = 0; k < dirtyTables; k++) {
+      const at = DIRTY_TABLES + (<usize>k << 2);
+      if (load<u32>(at) == t) { dirtyTables--; store<u32>(at, load<u32>(DIRTY_TABLES + (<usize>dirtyTables << 2))); break; }
+    }
+  }
+  const sh = <usize>load<u32>(d, D_SHADOW);
+  store<usize>(sh, freeShadows);
+  freeShadows = sh;
+  shadowCount--;
+}
+
+/** After an update of prefix/len in table t: mark the chunks it spans dirty, when t is DIR-24-8. */
+function shadowTouch(t: u32, d: usize, prefix: u32, len: u32): void {
+  if (load<u32>(d, D_BITS) != LPM_ROOT_DIR24) return;
+  const sh = <usize>load<u32>(d, D_SHADOW);
+  const was = load<u32>(d, D_NDIRTY);
+  let n = was;
+  for (let k = prefix >>> 16, end = k + (len >= 16 ? 1 : <u32>1 << (16 - len)); k < end; k++) {
+    if (load<u8>(sh + SH_FLAGS + <usize>k) != 0) continue;
+    store<u8>(sh + SH_FLAGS + <usize>k, 1);
+    store<u16>(sh + SH_LIST + (<usize>n << 1), <u16>k);
+    n++;
+  }
+  store<u32>(d, n, D_NDIRTY);
+  if (was == 0 && n != 0) { store<u32>(DIRTY_TABLES + (<usize>dirtyTables << 2), t); dirtyTables++; }
+}
+
+/** Copy every dirty chunk of every shadow from its root; lpmLookup calls it before reading any. */
+function shadowFlush(): void {
+  for (let i: u32 = 0; i < dirtyTables; i++) {
+    const d = descOf(load<u32>(DIRTY_TABLES + (<usize>i << 2)));
+    const root = <usize>load<u32>(d, D_ROOT);
+    const sh = <usize>load<u32>(d, D_SHADOW);
+    const n = load<u32>(d, D_NDIRTY);
+    for (let j: u32 = 0; j < n; j++) {
+      const k = <usize>load<u16>(sh + SH_LIST + (<usize>j << 1));
+      const from = root + (k << 11), to = sh + (k << 10); // 256 slots: 2 KiB of leaves, 1 KiB of words
+      for (let s: usize = 0; s < 256; s++) store<u32>(to + (s << 2), shadowWord(load<u64>(from + (s << 3))));
+      store<u8>(sh + SH_FLAGS + k, 0);
+    }
+    store<u32>(d, 0, D_NDIRTY);
+  }
+  dirtyTables = 0;
+}
+
 /**
  * Create table `t` with an empty root of `rootBits` (LPM_ROOT_*: 0 inline, 8, 16 or 24);
  * `base` > 0 makes it an overlay on that table. The control plane picks the layout.
@@ -155,6 +256,7 @@ export function lpmTableInit(t: u32, rootBits: u32, base: u32): void {
   store<u32>(d, rootBits, D_BITS);
   store<u32>(d, base, D_BASE);
   store<u32>(d, 1, D_LIVE);
+  if (rootBits == LPM_ROOT_DIR24) shadowInit(d);
   tableCount++;
 }
 
@@ -178,7 +280,7 @@ export function lpmTableFree(t: u32): void {
   const bits = load<u32>(d, D_BITS);
   if (root != 0) {
     freeChildren(root, 1 << bits);
-    if (bits == LPM_ROOT_DIR24) { store<usize>(root, freeDir24); freeDir24 = root; dir24Count--; }
+    if (bits == LPM_ROOT_DIR24) { shadowFree(t, d); store<usize>(root, freeDir24); freeDir24 = root; dir24Count--; }
     else if (bits == LPM_ROOT_WIDE) { store<usize>(root, freeWide); freeWide = root; wideCount--; }
     else freePly(root);
   }
@@ -246,6 +348,7 @@ export function lpmInsert(t: u32, prefix: u32, len: u32, value: u32): void {
   const d = descOf(t);
   let p = <usize>load<u32>(d, D_ROOT);
   if (p == 0) { inlineInsert(d, prefix, len, value); return; }
+  shadowTouch(t, d, prefix, len);
   let stride = load<u32>(d, D_BITS);
   let end = stride; // bits consumed once this ply is indexed
   const leaf = terminal(len, value);
@@ -311,6 +414,7 @@ export function lpmRemove(t: u32, prefix: u32, len: u32, coverLen: u32, coverVal
   const d = descOf(t);
   const root = <usize>load<u32>(d, D_ROOT);
   if (root == 0) { inlineRemove(d, prefix, len); return; }
+  shadowTouch(t, d, prefix, len);
   const cover = coverLen == NO_COVER ? <u64>0 : terminal(coverLen, coverValue);
   // The path, at most four plies deep, kept so emptied plies can collapse bottom-up.
   const rootBits = load<u32>(d, D_BITS);
@@ -350,13 +454,7 @@ export function lpmRemove(t: u32, prefix: u32, len: u32, coverLen: u32, coverVal
 /** Walk a trie from its root: one load per ply, leaf pushing means the first terminal is the answer. */
 // @ts-ignore: decorator
 @inline function trieLeaf(root: usize, bits: u32, dst: u32): u64 {
-  let shift = 32 - bits;
-  let leaf = load<u64>(root + (<usize>(dst >>> shift) << 3));
-  while (isPly(leaf)) { // DIR-24-8 and the per-node bases: rarely taken
-    shift -= 8;
-    leaf = load<u64>(<usize><u32>leaf + (<usize>((dst >>> shift) & 255) << 3));
-  }
-  return leaf;
+  return walk(load<u64>(root + (<usize>(dst >>> (32 - bits)) << 3)), 32 - bits, dst);
 }
 
 /**
@@ -396,28 +494,54 @@ function oneTable(n: i32): bool {
  * lpmLookup for a vector whose packets all use one trie that is not derived (an edge
  * router's or the internet's table): the descriptor read once, then two passes, as
  * DPDK's rte_lpm_lookupx4 overlaps lookups. Pass 1 only loads each packet's first-level
- * leaf, three instructions and no branch between the loads, so the out-of-order core
+ * word, three instructions and no branch between the loads, so the out-of-order core
  * keeps the misses of dozens of packets in flight (with DIR-24-8 that is the only miss
- * for prefixes up to /24); pass 2 finishes from cache.
+ * for prefixes up to /24, in its root shadow); pass 2 finishes from cache.
  */
-function lookupTrie(n: i32, root: usize, bits: u32): void {
+function lookupTrie(n: i32, d: usize): void {
+  const root = <usize>load<u32>(d, D_ROOT);
+  const bits = load<u32>(d, D_BITS);
   const shift = 32 - bits;
+  if (bits == LPM_ROOT_DIR24) {
+    const sh = <usize>load<u32>(d, D_SHADOW);
+    for (let i = 0; i < n; i++) store<u32>(FIRST + (<usize>i << 2), load<u32>(sh + (<usize>(get(F_DST_IP, i) >>> 8) << 2)));
+    for (let i = 0; i < n; i++) {
+      const w = load<u32>(FIRST + (<usize>i << 2));
+      if (w == LPM_SHADOW_ROOT) { // a ply or a big value: the root has it
+        const dst = get(F_DST_IP, i);
+        setLeaf(i, walk(load<u64>(root + (<usize>(dst >>> 8) << 3)), 8, dst));
+        continue;
+      }
+      set(F_RESULT, i, w >>> LPM_SHADOW_VALUE_SHIFT);
+      set(F_RESULT2, i, select<u32>((w >>> 1) & 63, LPM_MISS, w != 0));
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     store<u64>(FIRST + (<usize>i << 3), load<u64>(root + (<usize>(get(F_DST_IP, i) >>> shift) << 3)));
   }
   for (let i = 0; i < n; i++) {
     let leaf = load<u64>(FIRST + (<usize>i << 3));
-    if (isPly(leaf)) {
-      const dst = get(F_DST_IP, i);
-      let sh = shift;
-      while (isPly(leaf)) {
-        sh -= 8;
-        leaf = load<u64>(<usize><u32>leaf + (<usize>((dst >>> sh) & 255) << 3));
-      }
-    }
-    set(F_RESULT, i, <u32>(leaf >>> 32));
-    set(F_RESULT2, i, select<u32>(leafLen(leaf), LPM_MISS, <u32>leaf != 0));
+    if (isPly(leaf)) leaf = walk(leaf, shift, get(F_DST_IP, i));
+    setLeaf(i, leaf);
   }
+}
+
+/** Follow plies from `leaf` (shift: the address bits below its level) to a terminal or empty leaf. */
+// @ts-ignore: decorator
+@inline function walk(leaf: u64, shift: u32, dst: u32): u64 {
+  while (isPly(leaf)) {
+    shift -= 8;
+    leaf = load<u64>(<usize><u32>leaf + (<usize>((dst >>> shift) & 255) << 3));
+  }
+  return leaf;
+}
+
+/** Packet i's results from its leaf: the route value and prefix length, or 0 and LPM_MISS. */
+// @ts-ignore: decorator
+@inline function setLeaf(i: i32, leaf: u64): void {
+  set(F_RESULT, i, <u32>(leaf >>> 32));
+  set(F_RESULT2, i, select<u32>(leafLen(leaf), LPM_MISS, <u32>leaf != 0));
 }
 
 /**
@@ -432,11 +556,12 @@ function lookupTrie(n: i32, root: usize, bits: u32): void {
  */
 export function lpmLookup(n: i32): void {
   descriptors();
+  if (dirtyTables != 0) shadowFlush();
   if (n > 0 && oneTable(n)) {
     const t = get(F_TABLE, 0);
     const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES));
     const root = <usize>load<u32>(d, D_ROOT);
-    if (root != 0 && load<u32>(d, D_BASE) == 0) { lookupTrie(n, root, load<u32>(d, D_BITS)); return; }
+    if (root != 0 && load<u32>(d, D_BASE) == 0) { lookupTrie(n, d); return; }
   }
   for (let i = 0; i < n; i++) {
     const t = get(F_TABLE, i);
@@ -449,15 +574,14 @@ export function lpmLookup(n: i32): void {
       // Terminal low words are (len << 1) | 1 and empty is 0: the longer wins, the overlay a tie.
       leaf = select<u64>(b, leaf, <u32>b > <u32>leaf);
     }
-    set(F_RESULT, i, <u32>(leaf >>> 32));
-    set(F_RESULT2, i, select<u32>(leafLen(leaf), LPM_MISS, <u32>leaf != 0));
+    setLeaf(i, leaf);
   }
 }
 
 /** Bytes held by route tables: descriptors of live tables, roots and plies. */
 export function lpmBytes(): f64 {
   return <f64>tableCount * <f64>LPM_DESC_BYTES + <f64>plyCount * <f64>PLY_BYTES
-    + <f64>wideCount * <f64>WIDE_BYTES + <f64>dir24Count * <f64>DIR24_BYTES;
+    + <f64>wideCount * <f64>WIDE_BYTES + <f64>dir24Count * <f64>DIR24_BYTES + <f64>shadowCount * <f64>LPM_SHADOW_BYTES;
 }
 
 /** Arrays of lpmFloor by their bits, allocated at first use. */

@@ -27,3 +27,15 @@ export const LPM_DIR24_RETURN = 32768;
 /** Bytes of one table descriptor: a header and the inline route list, two cache lines. */
 export const LPM_DESC_BYTES = 128;
 
+
+/**
+ * A DIR-24-8 table also keeps a 32-bit shadow of its root for lookups of whole vectors
+ * (assembly/lpm.ts, "root shadow"): a word per root slot, 0 when empty, a terminal
+ * (value << LPM_SHADOW_VALUE_SHIFT | length << 1 | 1) when its value is below
+ * LPM_SHADOW_VALUE_LIMIT, otherwise LPM_SHADOW_ROOT: read the root (a ply, a big value).
+ */
+export const LPM_SHADOW_VALUE_SHIFT = 7;
+export const LPM_SHADOW_VALUE_LIMIT = 33554432; // 2^25
+export const LPM_SHADOW_ROOT = 2;
+/** Bytes of one shadow: 2^24 words, a dirty flag (u8) and a dirty-list entry (u16) per /16 chunk of 256 slots. */
+export const LPM_SHADOW_BYTES = 67108864 + 65536 + 131072;

@@ -1,14 +1,16 @@
 // IPv4 longest prefix match, TypeScript backend. The same layouts as assembly/lpm.ts
 // (inline lists in the table descriptor, 8-8-8-8 "narrow", 16-8-8 "wide" and DIR-24-8
-// tries with leaf pushing, derived tables as overlays on a base), over typed arrays so
-// nothing is allocated per packet. See that file for the design notes.
+// tries with leaf pushing and a DIR-24-8 root shadow, derived tables as overlays on a
+// base), over typed arrays so nothing is allocated per packet. See that file for the
+// design notes.
 //
 // A leaf is two words at an even word offset w of the pool: pool[w] is 0 (empty), odd
 // (terminal: bits 1..6 = prefix length) or the word offset of the next ply; pool[w + 1]
 // is the route value of a terminal. A descriptor is 32 words at t * 32 of desc, laid
 // out as assembly/lpm.ts's D_* offsets.
 import { LPM_MISS, LPM_MAX_TABLES, VEC_MAX } from '../../../assembly/shared/vector.js';
-import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES } from '../../../assembly/shared/lpm.js';
+import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES,
+  LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_VALUE_LIMIT, LPM_SHADOW_ROOT, LPM_SHADOW_BYTES } from '../../../assembly/shared/lpm.js';
 import type { PacketVector } from '../PacketVector.js';
 import type { LpmKernel } from '../LpmRouteStore.js';
 
@@ -28,6 +30,15 @@ const D_VALUE = 4;
 const D_LIVE = 12;
 const D_PREFIX = 16;
 const D_MASK = 24;
+
+/** A DIR-24-8 table's root shadow (assembly/lpm.ts, "root shadow"): a word per root slot and its dirty /16 chunks. */
+interface Shadow { words: Uint32Array; dirty: Uint8Array; list: Uint16Array; n: number }
+
+/** The shadow word of a root leaf (lo, hi words), as assembly/lpm.ts shadowWord. */
+function shadowWord(lo: number, hi: number): number {
+  if (lo === 0) return 0;
+  return (lo & 1) !== 0 && hi < LPM_SHADOW_VALUE_LIMIT ? ((hi << LPM_SHADOW_VALUE_SHIFT) | lo) >>> 0 : LPM_SHADOW_ROOT;
+}
 
 /** Network mask of a prefix length, unsigned. */
 const maskOf = (len: number) => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
@@ -49,6 +60,9 @@ export class TsLpm implements LpmKernel {
   private hi = 0;
   /** Pass 1 of lookupTrie: each packet's first-level leaf (word offset and low word). */
   private readonly firstW = new Uint32Array(VEC_MAX);
+  /** Root shadows of DIR-24-8 tables by table id, and the ids whose shadow has dirty chunks. */
+  private readonly shadows = new Map<number, Shadow>();
+  private readonly dirtyTables = new Set<number>();
   private readonly firstLo = new Uint32Array(VEC_MAX);
 
   private reserve(words: number): number {
@@ -83,6 +97,7 @@ export class TsLpm implements LpmKernel {
       root = this.freeDir24.pop() ?? this.reserve(DIR24_WORDS);
       this.pool.fill(0, root, root + DIR24_WORDS);
       this.dir24Count++;
+      this.shadows.set(t, { words: new Uint32Array(1 << 24), dirty: new Uint8Array(65536), list: new Uint16Array(65536), n: 0 });
     } else if (rootBits === LPM_ROOT_WIDE) {
       root = this.freeWide.pop() ?? this.reserve(WIDE_WORDS);
       this.pool.fill(0, root, root + WIDE_WORDS);
@@ -109,7 +124,7 @@ export class TsLpm implements LpmKernel {
     const root = d[o + D_ROOT]!, bits = d[o + D_BITS]!;
     if (root !== 0) {
       this.freeChildren(root, 1 << bits);
-      if (bits === LPM_ROOT_DIR24) { this.freeDir24.push(root); this.dir24Count--; }
+      if (bits === LPM_ROOT_DIR24) { this.freeDir24.push(root); this.dir24Count--; this.shadows.delete(t); this.dirtyTables.delete(t); }
       else if (bits === LPM_ROOT_WIDE) { this.freeWide.push(root); this.wideCount--; }
       else this.freePly(root);
     }
@@ -164,6 +179,7 @@ export class TsLpm implements LpmKernel {
     const o = t << DESC_SHIFT;
     let p = this.desc[o + D_ROOT]!;
     if (p === 0) { this.inlineInsert(o, prefix, len, value); return; }
+    this.shadowTouch(t, prefix, len);
     let stride = this.desc[o + D_BITS]!;
     let end = stride;
     const lo = (len << 1) | 1;
@@ -214,6 +230,7 @@ export class TsLpm implements LpmKernel {
   remove(t: number, prefix: number, len: number, coverLen: number, coverValue: number): void {
     const o = t << DESC_SHIFT;
     if (this.desc[o + D_ROOT] === 0) { this.inlineRemove(o, prefix, len); return; }
+    this.shadowTouch(t, prefix, len);
     const rootBits = this.desc[o + D_BITS]!;
     const lo = coverLen === NO_COVER ? 0 : (coverLen << 1) | 1;
     const hi = coverLen === NO_COVER ? 0 : coverValue;
@@ -245,6 +262,33 @@ export class TsLpm implements LpmKernel {
       const now = this.pool[w]!;
       if (now !== 0 && (now & 1) === 0) break;
     }
+  }
+
+  /** After an update of prefix/len in table t: mark the /16 chunks it spans dirty, when t is DIR-24-8. */
+  private shadowTouch(t: number, prefix: number, len: number): void {
+    const sh = this.shadows.get(t);
+    if (!sh) return;
+    for (let k = prefix >>> 16, end = k + (len >= 16 ? 1 : 1 << (16 - len)); k < end; k++) {
+      if (sh.dirty[k] !== 0) continue;
+      sh.dirty[k] = 1;
+      sh.list[sh.n++] = k;
+    }
+    if (sh.n !== 0) this.dirtyTables.add(t);
+  }
+
+  /** Copy every dirty chunk of every shadow from its root; lookup calls it before reading any. */
+  private shadowFlush(): void {
+    const pool = this.pool;
+    for (const t of this.dirtyTables) {
+      const sh = this.shadows.get(t)!, root = this.desc[(t << DESC_SHIFT) + D_ROOT]!;
+      for (let j = 0; j < sh.n; j++) {
+        const k = sh.list[j]!;
+        for (let s = k << 8, end = s + 256; s < end; s++) sh.words[s] = shadowWord(pool[root + s * 2]!, pool[root + s * 2 + 1]!);
+        sh.dirty[k] = 0;
+      }
+      sh.n = 0;
+    }
+    this.dirtyTables.clear();
   }
 
   /**
@@ -280,12 +324,13 @@ export class TsLpm implements LpmKernel {
    */
   lookup(v: PacketVector, n: number): void {
     const desc = this.desc, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
+    if (this.dirtyTables.size !== 0) this.shadowFlush();
     if (n > 0) {
       const t = table[0]!;
       let other = 0;
       for (let i = 1; i < n; i++) other |= table[i]! ^ t;
       const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
-      if (other === 0 && desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0) { this.lookupTrie(v, n, desc[o + D_ROOT]!, desc[o + D_BITS]!); return; }
+      if (other === 0 && desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0) { this.lookupTrie(v, n, t, desc[o + D_ROOT]!, desc[o + D_BITS]!); return; }
     }
     for (let i = 0; i < n; i++) {
       const t = table[i]!, dst = dstIp[i]!;
@@ -301,15 +346,36 @@ export class TsLpm implements LpmKernel {
     }
   }
 
-  /** lookup for a vector of one trie that is not derived: pass 1 gathers first-level leaves, pass 2 walks on. */
-  private lookupTrie(v: PacketVector, n: number, root: number, bits: number): void {
+  /**
+   * lookup for a vector of one trie that is not derived: pass 1 gathers first-level words
+   * (a DIR-24-8 table's from its root shadow), pass 2 finishes.
+   */
+  private lookupTrie(v: PacketVector, n: number, t: number, root: number, bits: number): void {
     const pool = this.pool, firstW = this.firstW, firstLo = this.firstLo, dstIp = v.dstIp, shift = 32 - bits;
+    const result = v.result, result2 = v.result2;
+    if (bits === LPM_ROOT_DIR24) {
+      const words = this.shadows.get(t)!.words;
+      for (let i = 0; i < n; i++) firstLo[i] = words[dstIp[i]! >>> 8]!;
+      for (let i = 0; i < n; i++) {
+        const w = firstLo[i]!;
+        if (w === LPM_SHADOW_ROOT) { // a ply or a big value: the root has it
+          const dst = dstIp[i]!;
+          let x = root + (dst >>> 8) * 2, lo = pool[x]!, sh = 8;
+          while (lo !== 0 && (lo & 1) === 0) { sh -= 8; x = lo + ((dst >>> sh) & 255) * 2; lo = pool[x]!; }
+          result[i] = pool[x + 1]!;
+          result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
+          continue;
+        }
+        result[i] = w >>> LPM_SHADOW_VALUE_SHIFT;
+        result2[i] = w === 0 ? LPM_MISS : (w >>> 1) & 63;
+      }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const w = root + (dstIp[i]! >>> shift) * 2;
       firstW[i] = w;
       firstLo[i] = pool[w]!;
     }
-    const result = v.result, result2 = v.result2;
     for (let i = 0; i < n; i++) {
       let w = firstW[i]!, lo = firstLo[i]!;
       if (lo !== 0 && (lo & 1) === 0) {
@@ -333,6 +399,6 @@ export class TsLpm implements LpmKernel {
 
   bytes(): number {
     return this.tableCount * LPM_DESC_BYTES + this.plyCount * PLY_WORDS * 4 + this.wideCount * WIDE_WORDS * 4
-      + this.dir24Count * DIR24_WORDS * 4;
+      + this.dir24Count * DIR24_WORDS * 4 + this.shadows.size * LPM_SHADOW_BYTES;
   }
 }

@@ -91,6 +91,37 @@ describe.each(BACKENDS)('LPM layouts (%s)', (backend) => {
     expect(lookup(dp, 1, dsts)).toEqual(before);
     expect(lookup(dp, 1, [0xc0a81234])).toEqual([[99, 16]]);
     expect(lookup(dp, 2, [0x0b010203, 0xc0a81234])).toEqual([[7, 8], [99, 16]]); // the overlay follows its base
+    // updates while DIR-24-8 are seen by the next lookup: a /12 over many /16s, a /28 below
+    // a /24 (a ply), a value too big for the root shadow, then their deletes
+    const now = [...routes, extra];
+    const probes = [0x14000010, 0x14000011, 0x14000021, 0x140f0000, 0x1e1e1e1e, 0x1e2f0001, 0xc0a81234, 0x14000a0b];
+    const updates = [
+      { prefix: 0x1e100000, len: 12, value: 12 }, { prefix: 0x14000a00, len: 28, value: 28 },
+      { prefix: 0x1e2f0000, len: 24, value: 0xfedcba98 }, { prefix: 0x140f0000, len: 16, value: 2 ** 25 },
+    ];
+    const mixed = () => { // one vector over both tables: the path that reads the root, not the shadow
+      probes.forEach((d, i) => { dp.vec.table[i] = 1 + (i & 1); dp.vec.dstIp[i] = d; });
+      dp.lpmLookup(probes.length);
+      return probes.map((_, i) => [dp.vec.result[i]!, dp.vec.result2[i]!]);
+    };
+    const expectLive = () => {
+      const want = probes.map((d) => naive(now, d));
+      expect(lookup(dp, 1, probes)).toEqual(want);
+      expect(mixed().filter((_, i) => (i & 1) === 0)).toEqual(want.filter((_, i) => (i & 1) === 0));
+    };
+    for (const u of updates) {
+      dp.lpmInsert(1, u.prefix, u.len, u.value);
+      const at = now.findIndex((r) => r.prefix === u.prefix && r.len === u.len);
+      if (at >= 0) now.splice(at, 1);
+      now.push(u);
+      expectLive();
+    }
+    for (const u of updates) {
+      dp.lpmDelete(1, u.prefix, u.len);
+      now.splice(now.indexOf(u), 1);
+      expectLive();
+    }
+    expect(lookup(dp, 1, dsts)).toEqual(dsts.map((d) => naive(now, d)));
     // deletes down to the return threshold go back to 16-8-8
     dp.lpmDelete(1, extra.prefix, extra.len);
     let live = routes.length;
