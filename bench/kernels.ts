@@ -8,7 +8,7 @@
 import { Bench } from 'tinybench';
 import type { BenchResult } from './BenchResult.js';
 import { BACKENDS, createDatapath, VEC_MAX, type Backend, type Datapath, type PacketVector } from '../engine/datapath/index.js';
-import { LPM_DIR24_ROUTES, LPM_ROOT_DIR24, LPM_ROOT_WIDE } from '../assembly/shared/lpm.js';
+import { LPM_DIR24_ROUTES } from '../assembly/shared/lpm.js';
 
 /** Table sizes of the suite; a test can shrink them. */
 export interface KernelSizes {
@@ -78,20 +78,21 @@ function lpmLarge(s: KernelSizes): Workload {
 
 /**
  * What lpm-large could be at best on this machine: the same random destinations, one
- * 8-byte load each from an array the size of its table's root (a DIR-24-8 root, 2^24
- * slots, 128 MiB, past LPM_DIR24_ROUTES prefixes) and nothing else; and the same from a
- * 4 MiB array, for how much of that cost is the size.
+ * 32-bit load each from an array the size of what its lookups read (past
+ * LPM_DIR24_ROUTES prefixes, DIR-24-8's 64 MiB root shadow; below, a 512 KiB 16-8-8
+ * root) and nothing else; and the same from a 4 MiB array, for how much of that cost is
+ * the size.
  */
 function lpmFloor(s: KernelSizes, bits: number): Workload {
   const r = rng(1);
   const n = s.vectors * VEC_MAX;
-  const slots = 2 ** bits;
+  const bytes = 2 ** bits;
   return {
-    name: `lpm-floor-${slots * 8 >= 1048576 ? `${(slots * 8) / 1048576}MiB` : `${(slots * 8) / 1024}KiB`}`,
+    name: `lpm-floor-${bytes >= 1048576 ? `${bytes / 1048576}MiB` : `${bytes / 1024}KiB`}`,
     build: (dp) => dp.lpmFloor(0, bits),
     inputs: { dstIp: column(n, () => r()) },
     run: (dp) => dp.lpmFloor(VEC_MAX, bits),
-    note: () => `one random 8-byte load per packet from ${slots} slots (${mib(slots * 8)}), nothing else: the floor under a one-load LPM`,
+    note: () => `one random 32-bit load per packet from ${mib(bytes)}, nothing else: the floor under a one-load LPM`,
   };
 }
 
@@ -252,14 +253,14 @@ async function measure(w: Workload, s: KernelSizes): Promise<Measured[]> {
 }
 
 /**
- * The kernel suite: lpm-large and its floors (lpm-floor-128MiB and lpm-floor-4MiB in full
+ * The kernel suite: lpm-large and its floors (lpm-floor-64MiB and lpm-floor-4MiB in full
  * and quick runs), lpm-per-node, fdb-learn, fdb-lookup, conntrack-lookup, conntrack-insert, each on wasm and ts; wasm rows carry ratioToTs. `quick` shrinks the
  * tables and times; `sizes` overrides single figures (tests use tiny ones).
  */
 export async function kernelsSuite(opts: { quick: boolean; sizes?: Partial<KernelSizes> }): Promise<BenchResult[]> {
   const s: KernelSizes = { ...(opts.quick ? QUICK : FULL), ...opts.sizes };
-  const rootBits = s.lpmPrefixes > LPM_DIR24_ROUTES ? LPM_ROOT_DIR24 : LPM_ROOT_WIDE;
-  const floors = (rootBits > 19 ? [rootBits, 19] : [rootBits]).map((bits) => (k: KernelSizes) => lpmFloor(k, bits));
+  const readBits = s.lpmPrefixes > LPM_DIR24_ROUTES ? 26 : 19; // log2 bytes: a DIR-24-8 shadow or a 16-8-8 root
+  const floors = (readBits > 22 ? [readBits, 22] : [readBits]).map((bits) => (k: KernelSizes) => lpmFloor(k, bits));
   const workloads = [lpmLarge, ...floors, lpmPerNode, (k: KernelSizes) => fdb(k, true), (k: KernelSizes) => fdb(k, false), ctLookup, ctInsert];
   const out: BenchResult[] = [];
   for (const make of workloads) {

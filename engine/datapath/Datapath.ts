@@ -61,8 +61,8 @@ export interface Datapath {
   /** Bytes held by every route table's tries. */
   lpmBytes(): number;
   /**
-   * The floor under any one-load LPM, for the bench: result = a word loaded from an array
-   * of 2^bits 8-byte slots at the top `bits` of dstIp (24: a DIR-24-8 root, 128 MiB),
+   * The floor under any one-load LPM, for the bench: result = the 32-bit word at the top
+   * bits of dstIp in an array of 2^bits bytes (26: a DIR-24-8 root shadow, 64 MiB),
    * nothing else. The array is allocated (and filled) on first use and kept.
    */
   lpmFloor(n: number, bits: number): void;

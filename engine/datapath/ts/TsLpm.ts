@@ -388,12 +388,12 @@ export class TsLpm implements LpmKernel {
     }
   }
 
-  /** Datapath.lpmFloor: one load per packet from a 2^bits-slot array (two words a slot, as the pool's leaves). */
+  /** Datapath.lpmFloor: one load per packet from an array of 2^bits bytes. */
   floor(v: PacketVector, n: number, bits: number): void {
     let a = this.floors[bits];
-    if (!a) { a = new Uint32Array(2 ** (bits + 1)).fill(0x01010101); this.floors[bits] = a; } // as the WASM kernel's memory.fill(1)
-    const dst = v.dstIp, result = v.result, shift = 32 - bits;
-    for (let i = 0; i < n; i++) result[i] = a[(dst[i]! >>> shift) * 2]!;
+    if (!a) { a = new Uint32Array(2 ** (bits - 2)).fill(0x01010101); this.floors[bits] = a; } // as the WASM kernel's memory.fill(1)
+    const dst = v.dstIp, result = v.result, shift = 34 - bits;
+    for (let i = 0; i < n; i++) result[i] = a[dst[i]! >>> shift]!;
   }
   private readonly floors: Uint32Array[] = [];
 
