@@ -121,7 +121,7 @@ describe.each(BACKENDS)('LPM layouts (%s)', (backend) => {
       now.splice(now.indexOf(u), 1);
       expectLive();
     }
-    expect(lookup(dp, 1, dsts)).toEqual(dsts.map((d) => naive(now, d)));
+    expect(lookup(dp, 1, dsts.slice(0, 300))).toEqual(dsts.slice(0, 300).map((d) => naive(now, d)));
     // deletes down to the return threshold go back to 16-8-8
     dp.lpmDelete(1, extra.prefix, extra.len);
     let live = routes.length;
