@@ -359,10 +359,8 @@ export class TsLpm implements LpmKernel {
       for (let i = 0; i < n; i++) {
         const w = firstLo[i]!;
         if (w === LPM_SHADOW_ROOT) { // a ply or a big value: the root has it
-          const dst = dstIp[i]!;
-          let x = root + (dst >>> 8) * 2, lo = pool[x]!, sh = 8;
-          while (lo !== 0 && (lo & 1) === 0) { sh -= 8; x = lo + ((dst >>> sh) & 255) * 2; lo = pool[x]!; }
-          result[i] = pool[x + 1]!;
+          const lo = this.leafOf(t << DESC_SHIFT, dstIp[i]!);
+          result[i] = this.hi;
           result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
           continue;
         }
