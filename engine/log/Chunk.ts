@@ -16,6 +16,8 @@ import type { EncodedEvent } from '../codec/EventCodec.js';
 
 /** Layout byte at the head of every chunk body; a reader refuses any other. */
 export const CHUNK_LAYOUT = 1;
+/** Bytes at the end of a stream name that its hash covers (see internStreams). */
+const HASHED_BYTES = 12;
 /** Most events per chunk: larger chunks amortise more, smaller ones seek finer. */
 export const CHUNK_EVENTS = 4096;
 
@@ -35,28 +37,52 @@ export class ChunkBuilder {
 
   private typeIdx = new Uint32Array(CHUNK_EVENTS);
   private streamIdx = new Uint32Array(CHUNK_EVENTS);
+  /** Every event's stream name, back to back (see internStreams). */
+  private text: Buffer = Buffer.allocUnsafe(1 << 17);
+  /** Start in `text` of event i's stream; ends at textStart[i + 1]. */
+  private textStart = new Uint32Array(CHUNK_EVENTS + 1);
+  /** Open-addressing table: 1 + the first event of a distinct stream, or 0 (free). */
+  private slots = new Int32Array(2 * CHUNK_EVENTS);
+  /** The first event of each distinct stream, in order of first appearance. */
+  private firsts = new Uint32Array(CHUNK_EVENTS);
 
   /** Encode events[from, to) as one chunk body (a view valid until the next build). */
   build(events: readonly EncodedEvent[], from: number, to: number): Buffer {
-    if (to - from > this.typeIdx.length) { this.typeIdx = new Uint32Array(to - from); this.streamIdx = new Uint32Array(to - from); }
+    const n = to - from;
+    if (n > this.typeIdx.length) {
+      this.typeIdx = new Uint32Array(n);
+      this.streamIdx = new Uint32Array(n);
+      this.textStart = new Uint32Array(n + 1);
+      this.firsts = new Uint32Array(n);
+    }
     const types = new Map<string, number>();
-    const streams = new Map<string, number>();
-    // Pass 1: intern names once per event, remembering the indexes for pass 2.
+    let lastType: string | undefined;
+    let lastT = 0;
     for (let i = from; i < to; i++) {
-      const e = events[i]!;
-      let t = types.get(e.type);
-      if (t === undefined) types.set(e.type, (t = types.size));
-      let s = streams.get(e.stream);
-      if (s === undefined) streams.set(e.stream, (s = streams.size));
-      this.typeIdx[i - from] = t;
-      this.streamIdx[i - from] = s;
+      const type = events[i]!.type;
+      if (type !== lastType) {
+        let t = types.get(type);
+        if (t === undefined) types.set(type, (t = types.size));
+        lastType = type;
+        lastT = t;
+      }
+      this.typeIdx[i - from] = lastT;
     }
     this.pos = 0;
     this.ensure(16);
     this.buf[this.pos++] = CHUNK_LAYOUT;
-    this.varint(to - from);
+    this.varint(n);
     this.names(types);
-    this.names(streams);
+    if (!this.internStreams(events, from, to)) {
+      const streams = new Map<string, number>();
+      for (let i = from; i < to; i++) {
+        const name = events[i]!.stream;
+        let s = streams.get(name);
+        if (s === undefined) streams.set(name, (s = streams.size));
+        this.streamIdx[i - from] = s;
+      }
+      this.names(streams);
+    }
     let prev = 0;
     for (let i = from; i < to; i++) {
       const e = events[i]!;
@@ -74,6 +100,77 @@ export class ChunkBuilder {
       this.pos += p.length;
     }
     return this.buf.subarray(0, this.pos);
+  }
+
+  /**
+   * Intern the events' stream names and write the distinct ones, as `names` would, by
+   * their bytes: the names are joined and encoded in one call, then hashed and compared
+   * in the buffer. A Map keyed by the names cost more than the rest of the chunk: each
+   * name is a fresh string that V8 must flatten and hash on its own. Returns false,
+   * writing nothing, when a name is not ASCII (the caller then interns by string).
+   */
+  private internStreams(events: readonly EncodedEvent[], from: number, to: number): boolean {
+    const n = to - from;
+    const names = new Array<string>(n);
+    const start = this.textStart;
+    let chars = 0;
+    for (let i = 0; i < n; i++) {
+      const name = events[from + i]!.stream;
+      names[i] = name;
+      start[i] = chars;
+      chars += name.length;
+    }
+    start[n] = chars;
+    if (this.text.length < chars * 3) this.text = Buffer.allocUnsafe(chars * 3);
+    const text = this.text;
+    const bytes = text.write(names.join(''), 0, 'utf8');
+    if (bytes !== chars) return false; // one byte per char: all ASCII
+    let size = 16;
+    while (size < 2 * n) size *= 2;
+    if (this.slots.length < size) this.slots = new Int32Array(size);
+    const slots = this.slots;
+    slots.fill(0, 0, size);
+    const mask = size - 1;
+    const firsts = this.firsts;
+    let distinct = 0;
+    for (let i = 0; i < n; i++) {
+      const a = start[i]!;
+      const len = start[i + 1]! - a;
+      // FNV-1a over the length and the last bytes, where names that share a prefix
+      // (`pod/default/...`) differ; a collision costs only a compare.
+      let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+      for (let k = len > HASHED_BYTES ? len - HASHED_BYTES : 0; k < len; k++) h = Math.imul(h ^ text[a + k]!, 0x01000193);
+      let slot = h & mask;
+      for (;;) {
+        const j = slots[slot]!;
+        if (j === 0) {
+          slots[slot] = i + 1;
+          this.streamIdx[i] = distinct;
+          firsts[distinct++] = i;
+          break;
+        }
+        const b = start[j - 1]!;
+        if (start[j]! - b === len) {
+          let k = 0;
+          while (k < len && text[a + k] === text[b + k]) k++;
+          if (k === len) { this.streamIdx[i] = this.streamIdx[j - 1]!; break; }
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+    this.varint(distinct);
+    this.ensure(5 * distinct + chars);
+    const b = this.buf;
+    let p = this.pos;
+    for (let s = 0; s < distinct; s++) {
+      const a = start[firsts[s]!]!;
+      const len = start[firsts[s]! + 1]! - a;
+      if (len < 0x80) b[p++] = len;
+      else { this.pos = p; this.varint(len); p = this.pos; }
+      for (let k = 0; k < len; k++) b[p++] = text[a + k]!;
+    }
+    this.pos = p;
+    return true;
   }
 
   private names(m: Map<string, number>): void {
