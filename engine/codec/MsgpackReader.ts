@@ -147,8 +147,7 @@ export class MsgpackReader {
         const slot = (h >>> 0) & (MEMO_SIZE - 1);
         const hit = this.memoVals[slot]!;
         if (this.memoKeys[slot] === h && hit.length === len && sameAscii(hit, b, p)) return hit;
-        let s = '';
-        for (let i = 0; i < len; i++) s += String.fromCharCode(b[p + i]!);
+        const s = asciiString(b, p, len);
         this.memoKeys[slot] = h;
         this.memoVals[slot] = s;
         return s;
@@ -182,6 +181,24 @@ export class MsgpackReader {
     }
     return o;
   }
+}
+
+/**
+ * `len` (<= 16) ASCII bytes as a string, made in one allocation: a loop of `+=` made
+ * a new string per character, most of a replay's garbage for unique names and IPs.
+ */
+function asciiString(b: Uint8Array, p: number, len: number): string {
+  const f = String.fromCharCode;
+  if (len <= 8) {
+    if (len <= 4) return len === 0 ? '' : len === 1 ? f(b[p]!) : len === 2 ? f(b[p]!, b[p + 1]!) : len === 3 ? f(b[p]!, b[p + 1]!, b[p + 2]!) : f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!) + asciiTail(b, p + 4, len - 4);
+  }
+  return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!) + asciiString(b, p + 8, len - 8);
+}
+
+function asciiTail(b: Uint8Array, p: number, len: number): string {
+  const f = String.fromCharCode;
+  return len === 1 ? f(b[p]!) : len === 2 ? f(b[p]!, b[p + 1]!) : len === 3 ? f(b[p]!, b[p + 1]!, b[p + 2]!) : f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
 }
 
 function sameAscii(s: string, b: Uint8Array, p: number): boolean {
