@@ -77,45 +77,6 @@ export class MsgpackReader {
     throw new MsgpackError(`expected an array, found byte 0x${t.toString(16)}`);
   }
 
-  /**
-   * Move past one value without building it; returns false (position unspecified)
-   * when the bytes are not well-formed msgpack, for the caller to decode them with
-   * `value()` and get its error.
-   */
-  skip(): boolean {
-    let pending = 1; // values still to pass, counting the members of open containers
-    const b = this.buf;
-    const end = this.end;
-    let p = this.pos;
-    while (pending > 0) {
-      if (p >= end) return false;
-      const t = b[p++]!;
-      pending--;
-      let n = 0; // payload bytes to pass
-      if (t < 0x80 || t >= 0xe0 || t === 0xc0 || t === 0xc2 || t === 0xc3) n = 0;
-      else if (t >= 0xa0 && t < 0xc0) n = t & 0x1f;
-      else if (t >= 0x90 && t < 0xa0) pending += t & 0x0f;
-      else if (t >= 0x80 && t < 0x90) pending += (t & 0x0f) * 2;
-      else {
-        const w = t === 0xc4 || t === 0xd9 || t === 0xcc || t === 0xd0 ? 1
-          : t === 0xc5 || t === 0xda || t === 0xdc || t === 0xde || t === 0xcd || t === 0xd1 ? 2
-          : t === 0xc6 || t === 0xdb || t === 0xdd || t === 0xdf || t === 0xce || t === 0xd2 || t === 0xca ? 4
-          : t === 0xcb || t === 0xcf || t === 0xd3 ? 8 : -1;
-        if (w < 0 || p + w > end) return false;
-        const len = w === 1 ? b[p]! : w === 2 ? (b[p]! << 8) | b[p + 1]! : w === 4 ? ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0 : 0;
-        p += w;
-        if (t === 0xc4 || t === 0xc5 || t === 0xc6 || t === 0xd9 || t === 0xda || t === 0xdb) n = len;
-        else if (t === 0xdc || t === 0xdd) pending += len;
-        else if (t === 0xde || t === 0xdf) pending += len * 2;
-      }
-      if (pending > end - p) return false; // more members than bytes left
-      if (n > end - p) return false;
-      p += n;
-    }
-    this.pos = p;
-    return true;
-  }
-
   private need(n: number): void {
     if (this.pos + n > this.end) throw new MsgpackError(`truncated: ${n} bytes needed at offset ${this.pos}, ${this.end - this.pos} left`);
   }
