@@ -37,9 +37,7 @@ export class ChunkBuilder {
 
   private typeIdx = new Uint32Array(CHUNK_EVENTS);
   private streamIdx = new Uint32Array(CHUNK_EVENTS);
-  /** Every event's stream name, back to back (see internStreams). */
-  private text: Buffer = Buffer.allocUnsafe(1 << 17);
-  /** Start in `text` of event i's stream; ends at textStart[i + 1]. */
+  /** Where event i's stream name starts in the chunk (see internStreams). */
   private textStart = new Uint32Array(CHUNK_EVENTS + 1);
   /** Open-addressing table: 1 + the first event of a distinct stream, or 0 (free). */
   private slots = new Int32Array(2 * CHUNK_EVENTS);
@@ -104,27 +102,35 @@ export class ChunkBuilder {
 
   /**
    * Intern the events' stream names and write the distinct ones, as `names` would, by
-   * their bytes: the names are joined and encoded in one call, then hashed and compared
-   * in the buffer. A Map keyed by the names cost more than the rest of the chunk: each
-   * name is a fresh string that V8 must flatten and hash on its own. Returns false,
-   * writing nothing, when a name is not ASCII (the caller then interns by string).
+   * their bytes. The names are joined with a separator byte and encoded in one call
+   * straight into the chunk, where each separator is the slot of the next name's
+   * length; names are then hashed and compared in place, and a repeated name's bytes
+   * are dropped by moving the later ones down. A Map keyed by the names cost more
+   * than the rest of the chunk (V8 must flatten and hash each fresh string), and so
+   * did copying names byte by byte. Returns false, writing nothing, when a name is
+   * not ASCII or is 128 bytes or longer (the caller then interns by string).
    */
   private internStreams(events: readonly EncodedEvent[], from: number, to: number): boolean {
     const n = to - from;
     const names = new Array<string>(n);
+    // start[i]: where name i's bytes begin, counted from its length byte's slot of
+    // name 0; its length is start[i + 1] - start[i] - 1.
     const start = this.textStart;
-    let chars = 0;
+    let at = 0;
     for (let i = 0; i < n; i++) {
       const name = events[from + i]!.stream;
+      if (name.length >= 0x80) return false;
       names[i] = name;
-      start[i] = chars;
-      chars += name.length;
+      start[i] = at + 1;
+      at += name.length + 1;
     }
-    start[n] = chars;
-    if (this.text.length < chars * 3) this.text = Buffer.allocUnsafe(chars * 3);
-    const text = this.text;
-    const bytes = text.write(names.join(''), 0, 'utf8');
-    if (bytes !== chars) return false; // one byte per char: all ASCII
+    start[n] = at + 1;
+    // The count of distinct names goes first; until it is known, room for the largest.
+    const countBytes = varintBytes(n);
+    this.ensure(countBytes + at);
+    const base = this.pos + countBytes;
+    const b = this.buf;
+    if (n > 0 && b.write(names.join('\0'), base + 1, 'utf8') !== at - 1) return false; // one byte per char: all ASCII
     let size = 16;
     while (size < 2 * n) size *= 2;
     if (this.slots.length < size) this.slots = new Int32Array(size);
@@ -134,12 +140,12 @@ export class ChunkBuilder {
     const firsts = this.firsts;
     let distinct = 0;
     for (let i = 0; i < n; i++) {
-      const a = start[i]!;
-      const len = start[i + 1]! - a;
+      const a = base + start[i]!;
+      const len = start[i + 1]! - start[i]! - 1;
       // FNV-1a over the length and the last bytes, where names that share a prefix
       // (`pod/default/...`) differ; a collision costs only a compare.
       let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
-      for (let k = len > HASHED_BYTES ? len - HASHED_BYTES : 0; k < len; k++) h = Math.imul(h ^ text[a + k]!, 0x01000193);
+      for (let k = len > HASHED_BYTES ? len - HASHED_BYTES : 0; k < len; k++) h = Math.imul(h ^ b[a + k]!, 0x01000193);
       let slot = h & mask;
       for (;;) {
         const j = slots[slot]!;
@@ -149,25 +155,24 @@ export class ChunkBuilder {
           firsts[distinct++] = i;
           break;
         }
-        const b = start[j - 1]!;
-        if (start[j]! - b === len) {
+        const c = base + start[j - 1]!;
+        if (start[j]! - start[j - 1]! - 1 === len) {
           let k = 0;
-          while (k < len && text[a + k] === text[b + k]) k++;
+          while (k < len && b[a + k] === b[c + k]) k++;
           if (k === len) { this.streamIdx[i] = this.streamIdx[j - 1]!; break; }
         }
         slot = (slot + 1) & mask;
       }
     }
     this.varint(distinct);
-    this.ensure(5 * distinct + chars);
-    const b = this.buf;
     let p = this.pos;
     for (let s = 0; s < distinct; s++) {
-      const a = start[firsts[s]!]!;
-      const len = start[firsts[s]! + 1]! - a;
-      if (len < 0x80) b[p++] = len;
-      else { this.pos = p; this.varint(len); p = this.pos; }
-      for (let k = 0; k < len; k++) b[p++] = text[a + k]!;
+      const i = firsts[s]!;
+      const src = base + start[i]!;
+      const len = start[i + 1]! - start[i]! - 1;
+      b[p++] = len;
+      if (p !== src) b.copyWithin(p, src, src + len);
+      p += len;
     }
     this.pos = p;
     return true;
@@ -209,6 +214,13 @@ export class ChunkBuilder {
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
+}
+
+/** Bytes of `v` as an unsigned LEB128 varint. */
+function varintBytes(v: number): number {
+  let n = 1;
+  for (; v >= 0x80; n++) v = Math.floor(v / 0x80);
+  return n;
 }
 
 /**

@@ -37,6 +37,12 @@ describe('chunk stream names', () => {
     expect(distinct(roundTrip([long, 'a', long]))).toBe(2);
   });
 
+  it('few names over many events (the count of names takes fewer bytes than the count of events)', () => {
+    const streams = Array.from({ length: 300 }, (_, i) => `node/node-${(i * 7) % 5}`);
+    expect(distinct(roundTrip(streams))).toBe(5);
+    expect(roundTrip([]).count).toBe(0);
+  });
+
   it('many names in one chunk, each repeated', () => {
     const streams = Array.from({ length: 4000 }, (_, i) => `pod/default/web-${(i * 7919) % 1500}`);
     const c = roundTrip(streams);
