@@ -135,22 +135,25 @@ export class EventCodec {
     return data;
   }
 
-  /** The array or map at the reader: the last one read at field `i` if the bytes match. */
+  /**
+   * The array or map at the reader: the last one read at field `i` if the bytes match.
+   * Matching bytes need no parse: that value was well-formed with exactly that many
+   * bytes, and msgpack is prefix-free, so these bytes are the same value.
+   */
   private sharedPart(last: (LastPart | undefined)[], i: number): unknown {
     const r = this.reader;
     const b = r.buf;
     const from = r.pos;
-    if (!r.skip()) { r.pos = from; return r.value(); } // malformed: let value() say how
-    const len = r.pos - from;
     const prev = last[i];
-    if (prev !== undefined && prev.len === len) {
+    if (prev !== undefined && from + prev.len <= r.end) {
       const pb = prev.bytes;
+      const len = prev.len;
       let k = 0;
       while (k < len && pb[k] === b[from + k]) k++;
-      if (k === len) return prev.value;
+      if (k === len) { r.pos = from + len; return prev.value; }
     }
-    r.pos = from;
     const v = r.value();
+    const len = r.pos - from;
     if (len <= MAX_SHARED_BYTES) {
       const part = prev ?? (last[i] = { bytes: new Uint8Array(MAX_SHARED_BYTES), len: 0, value: undefined });
       part.bytes.set(b.subarray(from, from + len));

@@ -77,45 +77,6 @@ export class MsgpackReader {
     throw new MsgpackError(`expected an array, found byte 0x${t.toString(16)}`);
   }
 
-  /**
-   * Move past one value without building it; returns false (position unspecified)
-   * when the bytes are not well-formed msgpack, for the caller to decode them with
-   * `value()` and get its error.
-   */
-  skip(): boolean {
-    let pending = 1; // values still to pass, counting the members of open containers
-    const b = this.buf;
-    const end = this.end;
-    let p = this.pos;
-    while (pending > 0) {
-      if (p >= end) return false;
-      const t = b[p++]!;
-      pending--;
-      let n = 0; // payload bytes to pass
-      if (t < 0x80 || t >= 0xe0 || t === 0xc0 || t === 0xc2 || t === 0xc3) n = 0;
-      else if (t >= 0xa0 && t < 0xc0) n = t & 0x1f;
-      else if (t >= 0x90 && t < 0xa0) pending += t & 0x0f;
-      else if (t >= 0x80 && t < 0x90) pending += (t & 0x0f) * 2;
-      else {
-        const w = t === 0xc4 || t === 0xd9 || t === 0xcc || t === 0xd0 ? 1
-          : t === 0xc5 || t === 0xda || t === 0xdc || t === 0xde || t === 0xcd || t === 0xd1 ? 2
-          : t === 0xc6 || t === 0xdb || t === 0xdd || t === 0xdf || t === 0xce || t === 0xd2 || t === 0xca ? 4
-          : t === 0xcb || t === 0xcf || t === 0xd3 ? 8 : -1;
-        if (w < 0 || p + w > end) return false;
-        const len = w === 1 ? b[p]! : w === 2 ? (b[p]! << 8) | b[p + 1]! : w === 4 ? ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0 : 0;
-        p += w;
-        if (t === 0xc4 || t === 0xc5 || t === 0xc6 || t === 0xd9 || t === 0xda || t === 0xdb) n = len;
-        else if (t === 0xdc || t === 0xdd) pending += len;
-        else if (t === 0xde || t === 0xdf) pending += len * 2;
-      }
-      if (pending > end - p) return false; // more members than bytes left
-      if (n > end - p) return false;
-      p += n;
-    }
-    this.pos = p;
-    return true;
-  }
-
   private need(n: number): void {
     if (this.pos + n > this.end) throw new MsgpackError(`truncated: ${n} bytes needed at offset ${this.pos}, ${this.end - this.pos} left`);
   }
@@ -147,8 +108,7 @@ export class MsgpackReader {
         const slot = (h >>> 0) & (MEMO_SIZE - 1);
         const hit = this.memoVals[slot]!;
         if (this.memoKeys[slot] === h && hit.length === len && sameAscii(hit, b, p)) return hit;
-        let s = '';
-        for (let i = 0; i < len; i++) s += String.fromCharCode(b[p + i]!);
+        const s = asciiString(b, p, len);
         this.memoKeys[slot] = h;
         this.memoVals[slot] = s;
         return s;
@@ -182,6 +142,24 @@ export class MsgpackReader {
     }
     return o;
   }
+}
+
+/**
+ * `len` (<= 16) ASCII bytes as a string, made in one allocation: a loop of `+=` made
+ * a new string per character, most of a replay's garbage for unique names and IPs.
+ */
+function asciiString(b: Uint8Array, p: number, len: number): string {
+  const f = String.fromCharCode;
+  if (len <= 8) {
+    if (len <= 4) return len === 0 ? '' : len === 1 ? f(b[p]!) : len === 2 ? f(b[p]!, b[p + 1]!) : len === 3 ? f(b[p]!, b[p + 1]!, b[p + 2]!) : f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!) + asciiTail(b, p + 4, len - 4);
+  }
+  return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!) + asciiString(b, p + 8, len - 8);
+}
+
+function asciiTail(b: Uint8Array, p: number, len: number): string {
+  const f = String.fromCharCode;
+  return len === 1 ? f(b[p]!) : len === 2 ? f(b[p]!, b[p + 1]!) : len === 3 ? f(b[p]!, b[p + 1]!, b[p + 2]!) : f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
 }
 
 function sameAscii(s: string, b: Uint8Array, p: number): boolean {

@@ -16,6 +16,8 @@ import type { EncodedEvent } from '../codec/EventCodec.js';
 
 /** Layout byte at the head of every chunk body; a reader refuses any other. */
 export const CHUNK_LAYOUT = 1;
+/** Bytes at the end of a stream name that its hash covers (see internStreams). */
+const HASHED_BYTES = 12;
 /** Most events per chunk: larger chunks amortise more, smaller ones seek finer. */
 export const CHUNK_EVENTS = 4096;
 
@@ -35,28 +37,50 @@ export class ChunkBuilder {
 
   private typeIdx = new Uint32Array(CHUNK_EVENTS);
   private streamIdx = new Uint32Array(CHUNK_EVENTS);
+  /** Where event i's stream name starts in the chunk (see internStreams). */
+  private textStart = new Uint32Array(CHUNK_EVENTS + 1);
+  /** Open-addressing table: 1 + the first event of a distinct stream, or 0 (free). */
+  private slots = new Int32Array(2 * CHUNK_EVENTS);
+  /** The first event of each distinct stream, in order of first appearance. */
+  private firsts = new Uint32Array(CHUNK_EVENTS);
 
   /** Encode events[from, to) as one chunk body (a view valid until the next build). */
   build(events: readonly EncodedEvent[], from: number, to: number): Buffer {
-    if (to - from > this.typeIdx.length) { this.typeIdx = new Uint32Array(to - from); this.streamIdx = new Uint32Array(to - from); }
+    const n = to - from;
+    if (n > this.typeIdx.length) {
+      this.typeIdx = new Uint32Array(n);
+      this.streamIdx = new Uint32Array(n);
+      this.textStart = new Uint32Array(n + 1);
+      this.firsts = new Uint32Array(n);
+    }
     const types = new Map<string, number>();
-    const streams = new Map<string, number>();
-    // Pass 1: intern names once per event, remembering the indexes for pass 2.
+    let lastType: string | undefined;
+    let lastT = 0;
     for (let i = from; i < to; i++) {
-      const e = events[i]!;
-      let t = types.get(e.type);
-      if (t === undefined) types.set(e.type, (t = types.size));
-      let s = streams.get(e.stream);
-      if (s === undefined) streams.set(e.stream, (s = streams.size));
-      this.typeIdx[i - from] = t;
-      this.streamIdx[i - from] = s;
+      const type = events[i]!.type;
+      if (type !== lastType) {
+        let t = types.get(type);
+        if (t === undefined) types.set(type, (t = types.size));
+        lastType = type;
+        lastT = t;
+      }
+      this.typeIdx[i - from] = lastT;
     }
     this.pos = 0;
     this.ensure(16);
     this.buf[this.pos++] = CHUNK_LAYOUT;
-    this.varint(to - from);
+    this.varint(n);
     this.names(types);
-    this.names(streams);
+    if (!this.internStreams(events, from, to)) {
+      const streams = new Map<string, number>();
+      for (let i = from; i < to; i++) {
+        const name = events[i]!.stream;
+        let s = streams.get(name);
+        if (s === undefined) streams.set(name, (s = streams.size));
+        this.streamIdx[i - from] = s;
+      }
+      this.names(streams);
+    }
     let prev = 0;
     for (let i = from; i < to; i++) {
       const e = events[i]!;
@@ -74,6 +98,84 @@ export class ChunkBuilder {
       this.pos += p.length;
     }
     return this.buf.subarray(0, this.pos);
+  }
+
+  /**
+   * Intern the events' stream names and write the distinct ones, as `names` would, by
+   * their bytes. The names are joined with a separator byte and encoded in one call
+   * straight into the chunk, where each separator is the slot of the next name's
+   * length; names are then hashed and compared in place, and a repeated name's bytes
+   * are dropped by moving the later ones down. A Map keyed by the names cost more
+   * than the rest of the chunk (V8 must flatten and hash each fresh string), and so
+   * did copying names byte by byte. Returns false, writing nothing, when a name is
+   * not ASCII or is 128 bytes or longer (the caller then interns by string).
+   */
+  private internStreams(events: readonly EncodedEvent[], from: number, to: number): boolean {
+    const n = to - from;
+    const names = new Array<string>(n);
+    // start[i]: where name i's bytes begin, counted from its length byte's slot of
+    // name 0; its length is start[i + 1] - start[i] - 1.
+    const start = this.textStart;
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const name = events[from + i]!.stream;
+      if (name.length >= 0x80) return false;
+      names[i] = name;
+      start[i] = at + 1;
+      at += name.length + 1;
+    }
+    start[n] = at + 1;
+    // The count of distinct names goes first; until it is known, room for the largest.
+    const countBytes = varintBytes(n);
+    this.ensure(countBytes + at);
+    const base = this.pos + countBytes;
+    const b = this.buf;
+    if (n > 0 && b.write(names.join('\0'), base + 1, 'utf8') !== at - 1) return false; // one byte per char: all ASCII
+    let size = 16;
+    while (size < 2 * n) size *= 2;
+    if (this.slots.length < size) this.slots = new Int32Array(size);
+    const slots = this.slots;
+    slots.fill(0, 0, size);
+    const mask = size - 1;
+    const firsts = this.firsts;
+    let distinct = 0;
+    for (let i = 0; i < n; i++) {
+      const a = base + start[i]!;
+      const len = start[i + 1]! - start[i]! - 1;
+      // FNV-1a over the length and the last bytes, where names that share a prefix
+      // (`pod/default/...`) differ; a collision costs only a compare.
+      let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+      for (let k = len > HASHED_BYTES ? len - HASHED_BYTES : 0; k < len; k++) h = Math.imul(h ^ b[a + k]!, 0x01000193);
+      let slot = h & mask;
+      for (;;) {
+        const j = slots[slot]!;
+        if (j === 0) {
+          slots[slot] = i + 1;
+          this.streamIdx[i] = distinct;
+          firsts[distinct++] = i;
+          break;
+        }
+        const c = base + start[j - 1]!;
+        if (start[j]! - start[j - 1]! - 1 === len) {
+          let k = 0;
+          while (k < len && b[a + k] === b[c + k]) k++;
+          if (k === len) { this.streamIdx[i] = this.streamIdx[j - 1]!; break; }
+        }
+        slot = (slot + 1) & mask;
+      }
+    }
+    this.varint(distinct);
+    let p = this.pos;
+    for (let s = 0; s < distinct; s++) {
+      const i = firsts[s]!;
+      const src = base + start[i]!;
+      const len = start[i + 1]! - start[i]! - 1;
+      b[p++] = len;
+      if (p !== src) b.copyWithin(p, src, src + len);
+      p += len;
+    }
+    this.pos = p;
+    return true;
   }
 
   private names(m: Map<string, number>): void {
@@ -112,6 +214,13 @@ export class ChunkBuilder {
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
+}
+
+/** Bytes of `v` as an unsigned LEB128 varint. */
+function varintBytes(v: number): number {
+  let n = 1;
+  for (; v >= 0x80; n++) v = Math.floor(v / 0x80);
+  return n;
 }
 
 /**

@@ -271,9 +271,10 @@ export class EventLog {
     return this.db.prepare('SELECT name, seq, time, version, payload FROM snapshots ORDER BY name, seq').all() as StoredSnapshot[];
   }
 
-  /** Sequence numbers of a projection's snapshots, ascending. */
-  snapshotSeqs(name: string): number[] {
-    return this.db.prepare('SELECT seq FROM snapshots WHERE name = ? ORDER BY seq').pluck().all(name) as number[];
+  /** Sequence numbers of a projection's snapshots (of one projection version, if given), ascending. */
+  snapshotSeqs(name: string, version?: number): number[] {
+    if (version === undefined) return this.db.prepare('SELECT seq FROM snapshots WHERE name = ? ORDER BY seq').pluck().all(name) as number[];
+    return this.db.prepare('SELECT seq FROM snapshots WHERE name = ? AND version = ? ORDER BY seq').pluck().all(name, version) as number[];
   }
 
   /** Delete a snapshot (found stale or corrupt). */

@@ -140,13 +140,13 @@ export class Replayer<S> {
   /**
    * Multiples of the snapshot interval in (fromSeq, toSeq] that have no snapshot yet. A
    * snapshot a writer took a little past a multiple (at the end of its batch) counts
-   * for that multiple.
+   * for that multiple; one of another projection version (stale) does not.
    */
   private snapshotsDue(fromSeq: number, toSeq: number): Set<number> {
     const due = new Set<number>();
     if (this.every <= 0 || toSeq - fromSeq < this.every) return due;
     for (let s = (Math.floor(fromSeq / this.every) + 1) * this.every; s <= toSeq; s += this.every) due.add(s);
-    for (const s of this.log.snapshotSeqs(this.projection.name)) due.delete(Math.floor(s / this.every) * this.every);
+    for (const s of this.log.snapshotSeqs(this.projection.name, this.projection.version)) due.delete(Math.floor(s / this.every) * this.every);
     return due;
   }
 

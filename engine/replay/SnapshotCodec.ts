@@ -50,17 +50,20 @@ class ByteSink {
   }
 }
 
+/** Per member: string values looked up, and how many were new (see memberString). */
+interface StringSample {
+  looked: number[];
+  fresh: number[];
+}
+
 /** A node of the shape trie: the key list read so far; `id` once some object ends here. */
-interface ShapeNode {
+interface ShapeNode extends StringSample {
   id: number;
   keys: string[];
   next: Map<string, ShapeNode> | undefined;
   /** The child taken last: objects of one shape come in runs, so this nearly always hits. */
   lastKey: string | undefined;
   lastChild: ShapeNode | undefined;
-  /** Per member: string values looked up, and how many were new (see memberString). */
-  looked: number[];
-  fresh: number[];
 }
 
 /** Members whose strings are sampled this many times before their kind is judged. */
@@ -104,9 +107,15 @@ class SnapshotEncoder {
     this.out.byte(T_ARR);
     this.out.varint(v.length);
     let prev: Record<string, unknown> | undefined;
+    // The array's strings are sampled as one member (see memberString): keys of a
+    // projection's Map are unique, like its objects' names.
+    const strings: StringSample = { looked: [], fresh: [] };
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array)) {
+      if (typeof x === 'string') {
+        this.memberString(strings, 0, x);
+        prev = undefined;
+      } else if (typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Uint8Array)) {
         if (x instanceof Map || x instanceof Set) throw new TypeError('snapshot: Map and Set are not plain data; toSnapshot should return arrays');
         this.object(x as Record<string, unknown>, prev);
         prev = x as Record<string, unknown>;
@@ -145,17 +154,17 @@ class SnapshotEncoder {
    * to the table without a lookup (a rare repeat is stored twice; the reader cannot
    * tell). The choice depends only on the data, so encoding stays deterministic.
    */
-  private memberString(node: ShapeNode, i: number, x: string): void {
-    const looked = node.looked[i] ?? 0;
+  private memberString(sample: StringSample, i: number, x: string): void {
+    const looked = sample.looked[i] ?? 0;
     let id: number;
-    if (looked >= STRING_SAMPLE && node.fresh[i]! * 8 > looked * 7) {
+    if (looked >= STRING_SAMPLE && sample.fresh[i]! * 8 > looked * 7) {
       id = this.table.length;
       this.table.push(x);
     } else {
       const before = this.table.length;
       id = this.str(x);
-      node.looked[i] = looked + 1;
-      node.fresh[i] = (node.fresh[i] ?? 0) + (this.table.length > before ? 1 : 0);
+      sample.looked[i] = looked + 1;
+      sample.fresh[i] = (sample.fresh[i] ?? 0) + (this.table.length > before ? 1 : 0);
     }
     this.out.byte(T_STR);
     this.out.varint(id);

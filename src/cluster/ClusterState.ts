@@ -10,6 +10,15 @@ export interface LastPod {
   pod: Pod | undefined;
   owner: string | undefined;
   workload: Workload | undefined;
+  /**
+   * Pods created and not yet bound, in creation order, from `bound` on: the scheduler
+   * binds pending pods in that order, so a PodScheduled nearly always names
+   * `created[bound]` and finds its pod without building its key or a Map lookup.
+   * Emptied when a pod is deleted or a key is created again, so every pod in it is
+   * the one the pods Map holds.
+   */
+  created: Pod[];
+  bound: number;
 }
 
 /**
@@ -64,7 +73,7 @@ export function initialClusterState(): ClusterState {
   return {
     nodes: new Map(), namespaces: new Set(), pods: new Map(), workloads: new Map(), services: new Map(),
     endpoints: new Map(), ingresses: new Map(), serviceIps: new Map(), nodePorts: new Map(),
-    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: { pod: undefined, owner: undefined, workload: undefined },
+    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: { pod: undefined, owner: undefined, workload: undefined, created: [], bound: 0 },
     get index(): ClusterIndex { return (this.indexed ??= ClusterIndex.build(this)); },
     get podIps(): Map<string, string> { return (this.podIpsBuilt ??= podIpsOf(this.pods)); },
     seq: 0, time: 0,

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../../engine/codec/index.js';
 import type { ClusterEventMap, ClusterEventType } from './events.js';
-import type { ClusterState } from './ClusterState.js';
+import type { ClusterState, LastPod } from './ClusterState.js';
 import { nsKey, ownerKey, workloadKey, type OwnerRef, type Pod, type Service } from './types.js';
 
 /** The apiserver's Service, whose endpoints are the control-plane nodes (not pods). */
@@ -60,7 +60,11 @@ const handlers: Handlers = {
     const key = nsKey(d.namespace, d.name);
     const last = s.lastPod;
     const pod = newPod(d, time, last.pod);
+    const size = s.pods.size;
     s.pods.set(key, pod);
+    // A key created again replaces a pod that `created` may still hold.
+    if (s.pods.size === size || last.created.length >= MAX_CREATED) forgetCreated(last);
+    last.created.push(pod);
     // A sibling of the last pod (newPod shared its owner) has its owner key and workload.
     if (last.pod === undefined || pod.owner !== last.pod.owner) {
       last.owner = ownerKey(pod);
@@ -71,8 +75,7 @@ const handlers: Handlers = {
     if (last.workload) last.workload.generation++;
   },
   PodScheduled(s, d, time) {
-    const key = nsKey(d.namespace, d.name);
-    const p = s.pods.get(key);
+    const p = createdPod(s.lastPod, d.namespace, d.name) ?? s.pods.get(nsKey(d.namespace, d.name));
     if (!p) return;
     p.node = d.node;
     p.ip = d.ip;
@@ -80,8 +83,11 @@ const handlers: Handlers = {
     p.startedAt = time;
     p.reason = undefined;
     p.message = undefined;
-    s.podIpsBuilt?.set(d.ip, key);
-    s.indexed?.podBound(key, p, s.services);
+    if (s.podIpsBuilt !== undefined || s.indexed !== undefined) {
+      const key = nsKey(d.namespace, d.name);
+      s.podIpsBuilt?.set(d.ip, key);
+      s.indexed?.podBound(key, p, s.services);
+    }
   },
   PodUnschedulable(s, d) {
     const p = s.pods.get(nsKey(d.namespace, d.name));
@@ -93,6 +99,7 @@ const handlers: Handlers = {
     if (!p) return;
     if (p.ip && s.podIpsBuilt?.get(p.ip) === key) s.podIpsBuilt.delete(p.ip);
     s.pods.delete(key);
+    forgetCreated(s.lastPod);
     s.indexed?.podDeleted(key, p, ownerKey(p), s.services);
   },
   ServiceApplied(s, d, time) {
@@ -129,6 +136,22 @@ const handlers: Handlers = {
   IngressDeleted(s, d) { s.ingresses.delete(nsKey(d.namespace, d.name)); },
   TrafficSent() { /* traffic changes dynamic datapath state, not the cluster objects */ },
 };
+
+/** Most pods `LastPod.created` holds: past it, later PodScheduled events use the Map. */
+const MAX_CREATED = 8192;
+
+/** The pod a PodScheduled names if it is the next created one not yet bound (see LastPod.created). */
+function createdPod(last: LastPod, namespace: string, name: string): Pod | undefined {
+  const p = last.created[last.bound];
+  if (p === undefined || p.name !== name || p.namespace !== namespace) return undefined;
+  if (++last.bound === last.created.length) forgetCreated(last);
+  return p;
+}
+
+function forgetCreated(last: LastPod): void {
+  last.created.length = 0;
+  last.bound = 0;
+}
 
 /**
  * A new Pending pod. Every field is spelled out, absent ones as undefined, so all pods

@@ -69,6 +69,21 @@ describe('snapshots', () => {
     log.close();
   });
 
+  it('a writable replay retakes snapshots of another projection version at the current one', () => {
+    const log = fresh();
+    build(log, 1000, 4);
+    new Replayer(log, codec(), kv, { snapshotEvery: 100 }).stateAt();
+    const v2 = { ...kv, version: 2 };
+    new Replayer(log, codec(), v2, { snapshotEvery: 100 }).stateAt(); // more stale ones than it looks at (and deletes) first
+    expect(log.snapshotSeqs('kv', 2)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    log.close();
+    const ro = EventLog.open(log.path, { readonly: true });
+    const at = new Replayer(ro, codec(), v2).stateAt({ seq: 700 });
+    expect(at.fromSnapshot).toBe(700);
+    expect(plain(at.state)).toEqual(plain(new Replayer(ro, codec(), { ...kv, name: 'x' }).stateAt({ seq: 700 }).state));
+    ro.close();
+  });
+
   it('takes no snapshots on a read-only log', () => {
     const log = fresh();
     build(log, 1000, 3);
