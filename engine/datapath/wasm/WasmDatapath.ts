@@ -37,6 +37,7 @@ interface Kernels {
   fastPathSetRoute(route: number, next: number, node: number): void;
   fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void;
   fastPathClear(): void;
+  fastPathRoutesChanged(): void;
 }
 
 const ALL_ZONES = 0xffffffff;
@@ -82,10 +83,11 @@ export class WasmDatapath implements Datapath {
     this.view = new PacketVector(this.buffer, this.k.vectorBase());
     const k = this.k;
     this.routes = new LpmRouteStore({
-      tableInit: (t, bits, base) => k.lpmTableInit(t, bits, base),
-      tableFree: (t) => k.lpmTableFree(t),
-      insert: (t, p, len, v) => k.lpmInsert(t, p, len, v),
-      remove: (t, p, len, cl, cv) => k.lpmRemove(t, p, len, cl, cv),
+      // Every table change also retires the fast path's cached routes.
+      tableInit: (t, bits, base) => { k.lpmTableInit(t, bits, base); k.fastPathRoutesChanged(); },
+      tableFree: (t) => { k.lpmTableFree(t); k.fastPathRoutesChanged(); },
+      insert: (t, p, len, v) => { k.lpmInsert(t, p, len, v); k.fastPathRoutesChanged(); },
+      remove: (t, p, len, cl, cv) => { k.lpmRemove(t, p, len, cl, cv); k.fastPathRoutesChanged(); },
       bytes: () => k.lpmBytes(),
     });
   }
