@@ -19,7 +19,7 @@
 import { CT_TO_SYN_SENT, CT_TO_SYN_RECV, CT_TO_ESTABLISHED, CT_TO_FIN_WAIT, CT_TO_CLOSE_WAIT, CT_TO_LAST_ACK, CT_TO_TIME_WAIT, CT_TO_CLOSE, CT_TO_UDP, CT_TO_UDP_STREAM, CT_TO_ICMP, CT_TO_GENERIC } from './shared/conntrackTimeouts';
 import { VEC_MAX, F_TABLE, F_SRC_IP, F_DST_IP, F_SRC_PORT, F_DST_PORT, F_PROTO, F_RESULT, F_RESULT2,
   F_FLAGS, F_DROP, F_L4_FLAGS, F_DNAT_IP, F_DNAT_PORT, F_SNAT_IP, FLAG_CT_REPLY, FLAG_CT_NEW,
-  FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_SYN_SENT, CT_SYN_RECV,
+  FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_PREFETCH_SLOTS, CT_SYN_SENT, CT_SYN_RECV,
   CT_ESTABLISHED, CT_FIN_WAIT, CT_CLOSE_WAIT, CT_LAST_ACK, CT_TIME_WAIT, CT_CLOSE,
   CT_UNREPLIED, CT_REPLIED } from './shared/vector';
 import { CT_TABLE_FULL, PORT_CONFLICT, INVALID_PACKET } from './shared/drop';
@@ -301,21 +301,27 @@ let touched: u32 = 0;
  * Two passes, as lpmLookup: pass 1 hashes every tuple and loads its home slot, no
  * branch per packet, so the cache misses of a table larger than the cache overlap;
  * pass 2 probes from the saved home slots (removals on sight only mark tombstones,
- * so the slots do not move between the passes).
+ * so the slots do not move between the passes). A table of at most
+ * CT_PREFETCH_SLOTS slots is in cache: pass 2 alone, hashing as it goes.
  */
 export function ctLookup(n: i32, now: f64): void {
   ensureInit();
   const mask = slotCap - 1;
-  let sum: u32 = 0;
-  for (let i = 0; i < n; i++) {
-    const h = hash4(key0(i), get(F_SRC_IP, i), get(F_DST_IP, i), ports(i)) & mask;
-    store<u32>(HOME + (<usize>i << 2), h);
-    sum += load<u32>(slots + <usize>h * SLOT);
+  const prefetch = slotCap > <u32>CT_PREFETCH_SLOTS;
+  if (prefetch) {
+    let sum: u32 = 0;
+    for (let i = 0; i < n; i++) {
+      const h = hash4(key0(i), get(F_SRC_IP, i), get(F_DST_IP, i), ports(i)) & mask;
+      store<u32>(HOME + (<usize>i << 2), h);
+      sum += load<u32>(slots + <usize>h * SLOT);
+    }
+    touched = sum;
   }
-  touched = sum;
   for (let i = 0; i < n; i++) {
     if (get(F_DROP, i) != 0) continue;
-    const s = findFrom(load<u32>(HOME + (<usize>i << 2)), key0(i), get(F_SRC_IP, i), get(F_DST_IP, i), ports(i));
+    const k0 = key0(i), k1 = get(F_SRC_IP, i), k2 = get(F_DST_IP, i), k3 = ports(i);
+    const home = prefetch ? load<u32>(HOME + (<usize>i << 2)) : hash4(k0, k1, k2, k3) & mask;
+    const s = findFrom(home, k0, k1, k2, k3);
     const ref = s == 0 ? 0 : liveRef(s, now);
     if (ref == 0) {
       set(F_RESULT, i, 0);
@@ -365,7 +371,7 @@ function prefetchReplies(n: i32): void {
  */
 export function ctInsert(n: i32, now: f64): i32 {
   ensureInit();
-  prefetchReplies(n);
+  if (slotCap > <u32>CT_PREFETCH_SLOTS) prefetchReplies(n);
   let created = 0;
   for (let i = 0; i < n; i++) {
     if (get(F_DROP, i) != 0) continue;

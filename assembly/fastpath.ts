@@ -17,24 +17,39 @@
 // bridge stage learns before conntrack runs, so the answer is the one fdbLookup would
 // give later in the same pass.
 //
+// Route cache: a connection's rewritten destination and zone are fixed per direction,
+// so the LPM answer is too until a route table changes. The cache holds it per
+// conntrack ref (id << 1 | direction, modulo FAST_ROUTE_CACHE), checked against the
+// full key (generation, table, destination): a reused id or a collision is a miss,
+// never a wrong answer. fastPathRoutesChanged, called by the datapath on every LPM
+// table change, starts a new generation. A vector whose hits are all cached makes no
+// LPM call and needs no save/restore.
+//
 // Tables: next-hop word per route value (next | node << 8, 0 = NEXT_SLOW), grown by
 // doubling; per zone four words (node IP, bridge IP, 0 = none; bridge id, 0 = none;
 // high word of its pods' MACs), 1 MiB, allocated on first use.
 import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, F_DROP, F_ROUTE, F_ROUTE_LEN, F_NEXT, F_NEXT_NODE,
   VEC_MAX, CT_MAX_ZONES, LPM_MAX_TABLES, LPM_MISS } from './shared/vector';
-import { NEXT_SLOW, NEXT_LOCAL, NEXT_BRIDGE, FAST_MAX_ROUTES } from './shared/fastpath';
-import { F_OUT_PORT } from './shared/vector';
+import { NEXT_SLOW, NEXT_LOCAL, NEXT_BRIDGE, FAST_MAX_ROUTES, FAST_ROUTE_CACHE } from './shared/fastpath';
+import { F_OUT_PORT, F_FLAGS, FLAG_CT_REPLY } from './shared/vector';
 import { fdbPort } from './fdb';
 import { get, set } from './vector';
 import { ctLookup } from './conntrack';
 import { lpmLookup } from './lpm';
 
-/** Saved conntrack outputs and zones while the LPM kernel borrows F_RESULT, F_RESULT2 and F_TABLE. */
-const SCRATCH: usize = memory.data(VEC_MAX * 12, 16);
+/** Saved conntrack outputs and zones while the LPM kernel borrows F_RESULT, F_RESULT2 and F_TABLE; then the route cache slot of each hit that missed it (0: none). */
+const SCRATCH: usize = memory.data(VEC_MAX * 16, 16);
 
 let routeNext: usize = 0;
 let routeCap: u32 = 0;
 let locals: usize = 0;
+/** Route cache: 16 bytes per entry (generation, table << 8 | prefix length byte, destination, route value). */
+let routeCache: usize = 0;
+/** Current generation of the route cache; entries of older ones are misses (0 never matches). */
+let routeGen: u32 = 1;
+
+/** A route table changed: every cached route is stale. */
+export function fastPathRoutesChanged(): void { routeGen++; }
 
 /** Program route value `route`: next-stage code and, for NEXT_NODE, the node. */
 export function fastPathSetRoute(route: u32, next: u32, node: u32): void {
@@ -80,6 +95,22 @@ export function fastPathClear(): void {
   return route < routeCap ? load<u32>(routeNext + (<usize>route << 2)) : NEXT_SLOW;
 }
 
+/** Write hit i's fast-path outputs for route value `route` (prefix length `len`) in `zone`. */
+// @ts-ignore: decorator
+@inline function finish(i: i32, zone: u32, route: u32, len: u32, now: f64, ageMs: f64): void {
+  set(F_ROUTE, i, route);
+  set(F_ROUTE_LEN, i, len);
+  const dst = get(F_DST_IP, i);
+  const w = decide(zone, dst, route);
+  set(F_NEXT, i, w & 255);
+  set(F_NEXT_NODE, i, w >>> 8);
+  if ((w & 255) == NEXT_BRIDGE) { // a hit, so zone < CT_MAX_ZONES
+    const z = locals + (<usize>zone << 4);
+    const bridge = locals != 0 ? load<u32>(z, 8) : 0, hi = locals != 0 ? load<u32>(z, 12) : 0;
+    set(F_OUT_PORT, i, fdbPort(bridge, hi, dst, now, ageMs));
+  }
+}
+
 /**
  * Established-flow fast path over live packets 0..n-1 (F_DROP 0), F_TABLE = zone:
  * exactly ctLookup's outputs (rewrite, F_RESULT, F_RESULT2, F_FLAGS), and for a hit
@@ -92,38 +123,67 @@ export function fastPathClear(): void {
  */
 export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64): i32 {
   ctLookup(n, now);
-  let hits = 0;
+  if (routeCache == 0) {
+    routeCache = heap.alloc(<usize>FAST_ROUTE_CACHE << 4);
+    memory.fill(routeCache, 0, <usize>FAST_ROUTE_CACHE << 4);
+  }
+  const gen = routeGen;
+  const NEED = SCRATCH + VEC_MAX * 12;
+  let hits = 0, need = 0;
+  for (let i = 0; i < n; i++) {
+    const zone = get(F_TABLE, i);
+    const id = get(F_RESULT, i);
+    const t = zone + tableBias;
+    const hit = get(F_DROP, i) == 0 && id != 0 && zone < <u32>CT_MAX_ZONES && t < <u32>LPM_MAX_TABLES;
+    store<u32>(NEED + (<usize>i << 2), 0);
+    hits += i32(hit);
+    if (!hit || t == 0) { // table 0 is no table: lpmLookup's miss
+      set(F_ROUTE, i, 0);
+      set(F_ROUTE_LEN, i, LPM_MISS);
+      set(F_NEXT, i, NEXT_SLOW);
+      set(F_NEXT_NODE, i, 0);
+      continue;
+    }
+    const ref = (id << 1) | (get(F_FLAGS, i) & FLAG_CT_REPLY);
+    const c = routeCache + (<usize>(ref & (FAST_ROUTE_CACHE - 1)) << 4);
+    const tl = load<u32>(c, 4);
+    if (load<u32>(c) == gen && tl >>> 8 == t && load<u32>(c, 8) == get(F_DST_IP, i)) {
+      const l = tl & 255;
+      finish(i, zone, load<u32>(c, 12), l == 255 ? LPM_MISS : l, now, ageMs);
+    } else {
+      store<u32>(NEED + (<usize>i << 2), <u32>c);
+      need++;
+    }
+  }
+  if (need != 0) routeMisses(n, tableBias, gen, now, ageMs);
+  return hits;
+}
+
+/** The hits fastPath found no cached route for (scratch column NEED): one LPM call, cache the answers, finish them. */
+function routeMisses(n: i32, tableBias: u32, gen: u32, now: f64, ageMs: f64): void {
+  const NEED = SCRATCH + VEC_MAX * 12;
   for (let i = 0; i < n; i++) {
     const s = SCRATCH + (<usize>i << 2);
     const zone = get(F_TABLE, i);
-    const id = get(F_RESULT, i);
-    store<u32>(s, id);
+    store<u32>(s, get(F_RESULT, i));
     store<u32>(s + VEC_MAX * 4, get(F_RESULT2, i));
     store<u32>(s + VEC_MAX * 8, zone);
-    const t = zone + tableBias;
-    const hit = get(F_DROP, i) == 0 && id != 0 && zone < <u32>CT_MAX_ZONES && t < <u32>LPM_MAX_TABLES;
-    set(F_TABLE, i, hit ? t : 0);
-    hits += i32(hit);
+    set(F_TABLE, i, load<u32>(NEED + (<usize>i << 2)) != 0 ? zone + tableBias : 0);
   }
-  if (hits != 0) lpmLookup(n);
+  lpmLookup(n);
   for (let i = 0; i < n; i++) {
     const s = SCRATCH + (<usize>i << 2);
+    const c = <usize>load<u32>(NEED + (<usize>i << 2));
+    const t = get(F_TABLE, i), route = get(F_RESULT, i), len = get(F_RESULT2, i);
     const zone = load<u32>(s + VEC_MAX * 8);
-    const hit = hits != 0 && get(F_TABLE, i) != 0;
-    const route = hit ? get(F_RESULT, i) : 0;
-    set(F_ROUTE, i, route);
-    set(F_ROUTE_LEN, i, hit ? get(F_RESULT2, i) : LPM_MISS);
     set(F_RESULT, i, load<u32>(s));
     set(F_RESULT2, i, load<u32>(s + VEC_MAX * 4));
     set(F_TABLE, i, zone);
-    const w = hit ? decide(zone, get(F_DST_IP, i), route) : NEXT_SLOW;
-    set(F_NEXT, i, w & 255);
-    set(F_NEXT_NODE, i, w >>> 8);
-    if ((w & 255) == NEXT_BRIDGE) { // a hit, so zone < CT_MAX_ZONES
-      const z = locals + (<usize>zone << 4);
-      const bridge = locals != 0 ? load<u32>(z, 8) : 0, hi = locals != 0 ? load<u32>(z, 12) : 0;
-      set(F_OUT_PORT, i, fdbPort(bridge, hi, get(F_DST_IP, i), now, ageMs));
-    }
+    if (c == 0) continue;
+    store<u32>(c, gen);
+    store<u32>(c, (t << 8) | (len & 255), 4);
+    store<u32>(c, get(F_DST_IP, i), 8);
+    store<u32>(c, route, 12);
+    finish(i, zone, route, len, now, ageMs);
   }
-  return hits;
 }

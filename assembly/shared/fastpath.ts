@@ -18,3 +18,5 @@ export const NEXT_POD = 4;
 export const NEXT_CLOUD = 5;
 /** Route values the fast path's next-hop table can hold (LPM values are the caller's u32; larger ones stay NEXT_SLOW). */
 export const FAST_MAX_ROUTES = 1048576;
+/** Entries of the fast path's route cache (a power of two): one per conntrack ref (id << 1 | direction) modulo this. */
+export const FAST_ROUTE_CACHE = 16384;

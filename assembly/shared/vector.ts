@@ -84,6 +84,8 @@ export const LPM_MAX_TABLES = 65536;
 
 /** Conntrack: zones (one per node) run from 0 to CT_MAX_ZONES - 1. */
 export const CT_MAX_ZONES = 65536;
+/** Conntrack: hash slots (20 bytes each) up to which the table stays in cache and the kernels skip their first, miss-overlapping pass (it would only cost). */
+export const CT_PREFETCH_SLOTS = 8192;
 /** F_FLAGS bit: conntrack matched the packet in the reply direction. */
 export const FLAG_CT_REPLY = 1;
 /** F_FLAGS bit: conntrack created the connection for this packet. */

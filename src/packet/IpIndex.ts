@@ -52,6 +52,21 @@ export class IpIndex {
     }
   }
 
+  /**
+   * The longest probe sequence: how many slots past its home the farthest entry sits,
+   * plus one. Stays small while the hash spreads the keys; clustering shows here
+   * (a deterministic measure, where a timing would depend on the machine).
+   */
+  maxProbe(): number {
+    const keys = this.keys, mask = this.mask, shift = this.shift;
+    let max = 0;
+    for (let s = 0; s < keys.length; s++) {
+      const k = keys[s]!;
+      if (k !== 0) max = Math.max(max, ((s - IpIndex.slot(k, shift)) & mask) + 1);
+    }
+    return max;
+  }
+
   /** Remove every entry. */
   clear(): void {
     this.keys.fill(0);

@@ -4,7 +4,7 @@
 // hand out the same connection ids and NAT ports.
 import { CT_TO_SYN_SENT, CT_TO_SYN_RECV, CT_TO_ESTABLISHED, CT_TO_FIN_WAIT, CT_TO_CLOSE_WAIT, CT_TO_LAST_ACK, CT_TO_TIME_WAIT, CT_TO_CLOSE, CT_TO_UDP, CT_TO_UDP_STREAM, CT_TO_ICMP, CT_TO_GENERIC } from '../../../assembly/shared/conntrackTimeouts.js';
 import {
-  FLAG_CT_REPLY, FLAG_CT_NEW, FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_SYN_SENT,
+  FLAG_CT_REPLY, FLAG_CT_NEW, FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_PREFETCH_SLOTS, CT_SYN_SENT,
   CT_SYN_RECV, CT_ESTABLISHED, CT_FIN_WAIT, CT_CLOSE_WAIT, CT_LAST_ACK, CT_TIME_WAIT, CT_CLOSE,
   CT_UNREPLIED, CT_REPLIED, VEC_MAX,
 } from '../../../assembly/shared/vector.js';
@@ -210,17 +210,21 @@ export class TsConntrack {
   lookup(v: PacketVector, n: number, now: number): void {
     const home = this.home, slots = this.slots, mask = this.slotCap - 1;
     const table = v.table, proto = v.proto, srcIp = v.srcIp, dstIp = v.dstIp, srcPort = v.srcPort, dstPort = v.dstPort;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const h = hash4(((table[i]! << 8) | (proto[i]! & 255)) >>> 0, srcIp[i]!, dstIp[i]!, ((srcPort[i]! << 16) | (dstPort[i]! & 0xffff)) >>> 0) & mask;
-      home[i] = h;
-      sum ^= slots[h * SLOT]!;
+    const prefetch = this.slotCap > CT_PREFETCH_SLOTS;
+    if (prefetch) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const h = hash4(((table[i]! << 8) | (proto[i]! & 255)) >>> 0, srcIp[i]!, dstIp[i]!, ((srcPort[i]! << 16) | (dstPort[i]! & 0xffff)) >>> 0) & mask;
+        home[i] = h;
+        sum ^= slots[h * SLOT]!;
+      }
+      this.touched = sum;
     }
-    this.touched = sum;
     for (let i = 0; i < n; i++) {
       if (v.drop[i] !== 0) continue;
-      const k0 = ((v.table[i]! << 8) | (v.proto[i]! & 255)) >>> 0;
-      const s = this.findFrom(home[i]!, k0, v.srcIp[i]!, v.dstIp[i]!, ((v.srcPort[i]! << 16) | (v.dstPort[i]! & 0xffff)) >>> 0);
+      const k0 = ((table[i]! << 8) | (proto[i]! & 255)) >>> 0, k1 = srcIp[i]!, k2 = dstIp[i]!;
+      const k3 = ((srcPort[i]! << 16) | (dstPort[i]! & 0xffff)) >>> 0;
+      const s = this.findFrom(prefetch ? home[i]! : hash4(k0, k1, k2, k3) & mask, k0, k1, k2, k3);
       const ref = s < 0 ? 0 : this.liveRef(s, now);
       if (ref === 0) { v.result[i] = 0; v.result2[i] = 0; v.flags[i] = v.flags[i]! & ~FLAG_CT_MASK; continue; }
       this.track(v, i, ref >>> 1, (ref & 1) !== 0, now, false);
@@ -250,7 +254,7 @@ export class TsConntrack {
 
   /** Same contract as assembly/conntrack.ts ctInsert. */
   insert(v: PacketVector, n: number, now: number): number {
-    this.prefetchReplies(v, n);
+    if (this.slotCap > CT_PREFETCH_SLOTS) this.prefetchReplies(v, n);
     let created = 0;
     for (let i = 0; i < n; i++) {
       if (v.drop[i] !== 0) continue;

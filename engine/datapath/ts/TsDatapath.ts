@@ -14,9 +14,16 @@ export class TsDatapath implements Datapath {
   readonly vec = new PacketVector(new ArrayBuffer(VEC_BYTES), 0);
   private readonly fdb = new TsFdb();
   private readonly lpm = new TsLpm();
-  private readonly routes = new LpmRouteStore(this.lpm);
   private readonly ct = new TsConntrack();
   private readonly fast = new TsFastPath();
+  /** Every table change also retires the fast path's cached routes. */
+  private readonly routes = new LpmRouteStore({
+    tableInit: (t, bits, base) => { this.lpm.tableInit(t, bits, base); this.fast.routesChanged(); },
+    tableFree: (t) => { this.lpm.tableFree(t); this.fast.routesChanged(); },
+    insert: (t, p, len, v) => { this.lpm.insert(t, p, len, v); this.fast.routesChanged(); },
+    remove: (t, p, len, cl, cv) => { this.lpm.remove(t, p, len, cl, cv); this.fast.routesChanged(); },
+    bytes: () => this.lpm.bytes(),
+  });
   private readonly fastKernels: FastPathKernels = {
     ctLookup: (v, n, now) => this.ct.lookup(v, n, now),
     lpmLookup: (v, n) => this.lpm.lookup(v, n),

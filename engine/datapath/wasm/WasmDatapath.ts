@@ -38,6 +38,7 @@ interface Kernels {
   fastPathSetRoute(route: number, next: number, node: number): void;
   fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void;
   fastPathClear(): void;
+  fastPathRoutesChanged(): void;
 }
 
 const ALL_ZONES = 0xffffffff;
@@ -61,12 +62,11 @@ function wasmModule(): WebAssembly.Module {
 /**
  * The WebAssembly datapath. One instance = one linear memory with its own tables.
  * JS views over memory are rebuilt whenever memory.buffer changes (growth detaches
- * the old ArrayBuffer), checked once per call, never per packet.
+ * the old ArrayBuffer), checked by the vec getter from the view's length.
  */
 export class WasmDatapath implements Datapath {
   readonly backend = 'wasm' as const;
   private readonly k: Kernels;
-  private buffer: ArrayBuffer;
   private view: PacketVector;
   private readonly routes: LpmRouteStore;
 
@@ -79,24 +79,25 @@ export class WasmDatapath implements Datapath {
       },
     });
     this.k = instance.exports as unknown as Kernels;
-    this.buffer = this.k.memory.buffer;
-    this.view = new PacketVector(this.buffer, this.k.vectorBase());
+    this.view = new PacketVector(this.k.memory.buffer, this.k.vectorBase());
     const k = this.k;
     this.routes = new LpmRouteStore({
-      tableInit: (t, bits, base) => k.lpmTableInit(t, bits, base),
-      tableFree: (t) => k.lpmTableFree(t),
-      insert: (t, p, len, v) => k.lpmInsert(t, p, len, v),
-      remove: (t, p, len, cl, cv) => k.lpmRemove(t, p, len, cl, cv),
+      // Every table change also retires the fast path's cached routes.
+      tableInit: (t, bits, base) => { k.lpmTableInit(t, bits, base); k.fastPathRoutesChanged(); },
+      tableFree: (t) => { k.lpmTableFree(t); k.fastPathRoutesChanged(); },
+      insert: (t, p, len, v) => { k.lpmInsert(t, p, len, v); k.fastPathRoutesChanged(); },
+      remove: (t, p, len, cl, cv) => { k.lpmRemove(t, p, len, cl, cv); k.fastPathRoutesChanged(); },
       bytes: () => k.lpmBytes(),
     });
   }
 
   get vec(): PacketVector {
-    // Growth detaches the old ArrayBuffer (byteLength 0): a cheaper check than
-    // reading memory.buffer, which every stage does many times per vector.
-    if (this.buffer.byteLength === 0) {
-      this.buffer = this.k.memory.buffer;
-      this.view = new PacketVector(this.buffer, this.k.vectorBase());
+    // Growth detaches the old ArrayBuffer, and a view over a detached buffer has
+    // length 0. The view's length is read inline by the JIT; ArrayBuffer byteLength
+    // and memory.buffer are builtin calls, and this getter runs several times per
+    // packet (placing it, delivering it).
+    if (this.view.words.length === 0) {
+      this.view = new PacketVector(this.k.memory.buffer, this.k.vectorBase());
     }
     return this.view;
   }

@@ -73,19 +73,24 @@ export function bridgeDeliver(ctx: ForwardingContext, i: number): void {
 export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
   const drop = v.drop, table = v.table, phase = m.phase, loc = m.loc, hasBridge = ctx.hasBridge;
-  let any = 0;
+  const brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo;
+  let any = 0, bridged = 0;
   for (let i = 0; i < n; i++) {
     const mine = drop[i] === 0 && phase[i] === Phase.FROM_POD && hasBridge[loc[i]!] === 1;
-    if (mine) { table[i] = loc[i]! + 1; v.inPort[i] = m.inPort[i]!; any++; }
-    else { table[i] = 0; v.srcMacHi[i] = 0xffff; v.srcMacLo[i] = 0xffffffff; } // a group source is never learned
+    if (mine) {
+      const node = loc[i]!;
+      table[i] = node + 1; v.inPort[i] = m.inPort[i]!; any++;
+      if (v.dstMacLo[i] !== brLo[node] || v.dstMacHi[i] !== brHi[node]) bridged++;
+    } else { table[i] = 0; v.srcMacHi[i] = 0xffff; v.srcMacLo[i] = 0xffffffff; } // a group source is never learned
   }
   if (any === 0) return;
   c.learned += ctx.dp.fdbLearn(n, ctx.now);
   const learn = ctx.rec ? learnText(ctx, ctx.dp.vec, 0) : '';
-  ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
+  // Frames to the bridge's own MAC go up to the IP stack whatever the FDB says: with
+  // only those (a pod talking to a Service or another node), no lookup is needed.
+  if (bridged !== 0) ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
   const vv = ctx.dp.vec;
   const vtable = vv.table, result = vv.result, macLo = vv.dstMacLo, macHi = vv.dstMacHi, outPort = vv.outPort;
-  const brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo;
   for (let i = 0; i < n; i++) {
     if (vtable[i] === 0) continue;
     const node = loc[i]!;

@@ -122,7 +122,7 @@ export function kubeProxyStage(ctx: ForwardingContext, n: number, c: KubeProxyCo
     const dst = v.dstIp[i]!, dport = v.dstPort[i]!;
     m.preDst[i] = dst; m.preDport[i] = dport;
     v.dnatIp[i] = 0; v.dnatPort[i] = 0; v.snatIp[i] = 0;
-    const local = ctx.localIps.get(dst) === m.loc[i] && ctx.nodeIp[m.loc[i]!] === dst;
+    const local = ctx.nodeIp[m.loc[i]!] === dst && ctx.localIps.get(dst) === m.loc[i]; // the typed-array test first: almost never true
     const hit = v.proto[i] === 1 ? undefined : ctx.services.match(dst, dport, v.proto[i]!, local);
     if (hit) { serve(ctx, i, hit.entry, hit.kind, c); continue; }
     if (cidrContains(ctx.serviceCidr, dst)) {

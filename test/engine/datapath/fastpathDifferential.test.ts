@@ -4,6 +4,7 @@
 // vectors and return values, and each must equal its own reference: ctLookup, then
 // lpmLookup of the hits in table zone + bias, then the next-hop table by hand, and for
 // hits sent to the bridge the zone's bridge's FDB answer (learned ports, ageing) by hand.
+// Routes change between vectors, so a cached route that outlived its table shows.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createDatapath, LPM_MISS, NEXT_BRIDGE, NEXT_LOCAL, NEXT_NODE, NEXT_SLOW, PORT_FLOOD, type Datapath } from '../../../engine/datapath/index.js';
@@ -30,6 +31,8 @@ const world = fc.record({
   locals: fc.array(fc.tuple(fc.constantFrom(...ZONES), host, fc.constantFrom(0, 0x0a000001)), { maxLength: 3 }),
   fdb: fc.array(fc.tuple(fc.constantFrom(...ZONES), host, fc.integer({ min: 1, max: 5 })), { maxLength: 6 }),
   conns: fc.array(pkt, { maxLength: 24 }), vectors: fc.array(fc.array(pkt, { minLength: 1, maxLength: 24 }), { minLength: 1, maxLength: 4 }),
+  /** After vector k: add (or replace) a route, or delete one of the world's routes. */
+  changes: fc.array(fc.oneof(route.map((r) => ({ del: false, r })), route.map((r) => ({ del: true, r }))), { minLength: 4, maxLength: 4 }),
 });
 type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
 
@@ -112,6 +115,11 @@ describe('fast path differential (wasm vs ts, and vs the separate kernels)', () 
         if (!words(wasm).equals(words(refW))) expect(Array.from(wasm.vec.words)).toEqual(Array.from(refW.vec.words));
         if (!words(ts).equals(words(refT))) expect(Array.from(ts.vec.words)).toEqual(Array.from(refT.vec.words));
         now += 1000;
+        const ch = w.changes[w.vectors.indexOf(vec)]!, r = ch.r, prefix = r.len === 0 ? 0 : r.prefix;
+        for (const dp of [wasm, ts, refW, refT]) {
+          if (ch.del) dp.lpmDelete(r.table, prefix, r.len);
+          else dp.lpmInsert(r.table, prefix, r.len, r.value);
+        }
       }
       expect(wasm.ctEntries()).toEqual(ts.ctEntries());
     }), { numRuns: fuzzRuns(60) });
@@ -133,6 +141,15 @@ describe('fast path differential (wasm vs ts, and vs the separate kernels)', () 
       const v = dp.vec;
       expect([v.dstIp[0], v.route[0], v.routeLen[0], v.next[0], v.nextNode[0], v.table[0]]).toEqual([0x0a000203, 7, 24, NEXT_NODE, 3, 0]);
       expect([v.result[1], v.route[1], v.routeLen[1], v.next[1]]).toEqual([0, 0, LPM_MISS, NEXT_SLOW]);
+      // The same connection again after its route changed (a longer prefix, then it gone): the new answer, not the first one.
+      dp.lpmInsert(BIAS, 0x0a000203, 32, 9);
+      load(dp, [{ ...conn, l4: 0x10 }]);
+      dp.fastPath(1, 1, BIAS, AGE);
+      expect([dp.vec.route[0], dp.vec.routeLen[0], dp.vec.next[0]]).toEqual([9, 32, NEXT_SLOW]);
+      dp.lpmDelete(BIAS, 0x0a000203, 32);
+      load(dp, [{ ...conn, l4: 0x10 }]);
+      dp.fastPath(1, 1, BIAS, AGE);
+      expect([dp.vec.route[0], dp.vec.routeLen[0], dp.vec.next[0]]).toEqual([7, 24, NEXT_NODE]);
       // Routed out the bridge: the learned port of the pod's MAC, flooded once aged out or unknown.
       dp.fastPathSetRoute(7, NEXT_BRIDGE, 0);
       const v2 = dp.vec;
