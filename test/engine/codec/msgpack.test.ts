@@ -13,6 +13,13 @@ const data = fc.letrec((tie) => ({
   ),
 })).value;
 
+/** How many own '__proto__' members v holds, at any depth. */
+function protoKeys(v: unknown): number {
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + protoKeys(x), 0);
+  if (v === null || typeof v !== 'object') return 0;
+  return Object.keys(v).reduce((n, k) => n + (k === '__proto__' ? 1 : 0) + protoKeys((v as Record<string, unknown>)[k]), 0);
+}
+
 describe('MsgpackWriter / MsgpackReader', () => {
   it('round-trips any JSON-like value, and agrees with @msgpack/msgpack both ways', () => {
     const w = new MsgpackWriter();
@@ -22,13 +29,34 @@ describe('MsgpackWriter / MsgpackReader', () => {
       w.value(v);
       const bytes = w.end();
       r.reset(bytes);
-      expect(r.value()).toEqual(v);
+      const back = r.value();
+      expect(back).toEqual(v);
       expect(r.pos).toBe(bytes.length);
+      // @msgpack/msgpack refuses a '__proto__' key (its prototype-pollution guard); ours
+      // keeps it as an own data member, checked on the way back
+      if (protoKeys(v)) {
+        expect(protoKeys(back)).toBe(protoKeys(v));
+        return;
+      }
       expect(referenceDecode(bytes)).toEqual(v);
       const ref = referenceEncode(v);
       r.reset(ref);
       expect(r.value()).toEqual(v);
     }), { numRuns: 500 });
+  });
+
+  it("keeps a '__proto__' key as data, never as the decoded object's prototype", () => {
+    const v = JSON.parse('{"__proto__": {"polluted": 1}, "a": 2}') as Record<string, unknown>;
+    const w = new MsgpackWriter();
+    w.begin();
+    w.value(v);
+    const r = new MsgpackReader();
+    r.reset(w.end());
+    const back = r.value() as Record<string, unknown>;
+    expect(Object.keys(back)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(back.polluted).toBeUndefined();
+    expect(protoKeys(back)).toBe(1);
   });
 
   it('keeps earlier slices intact when the arena fills up', () => {
