@@ -325,12 +325,10 @@ export class TsLpm implements LpmKernel {
   lookup(v: PacketVector, n: number): void {
     const desc = this.desc, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
     if (this.dirtyTables.size !== 0) this.shadowFlush();
-    if (n > 0) {
+    if (n > 0) { // a non-derived trie for packet 0: try the one-table path, which checks the rest in its pass 1
       const t = table[0]!;
-      let other = 0;
-      for (let i = 1; i < n; i++) other |= table[i]! ^ t;
       const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
-      if (other === 0 && desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0) { this.lookupTrie(v, n, t, desc[o + D_ROOT]!, desc[o + D_BITS]!); return; }
+      if (desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0 && this.lookupTrie(v, n, t, desc[o + D_ROOT]!, desc[o + D_BITS]!)) return;
     }
     for (let i = 0; i < n; i++) {
       const t = table[i]!, dst = dstIp[i]!;
@@ -347,15 +345,18 @@ export class TsLpm implements LpmKernel {
   }
 
   /**
-   * lookup for a vector of one trie that is not derived: pass 1 gathers first-level words
-   * (a DIR-24-8 table's from its root shadow), pass 2 finishes.
+   * lookup for a vector when packet 0 names a trie that is not derived: pass 1 gathers
+   * first-level words (a DIR-24-8 table's from its root shadow) and checks that every
+   * packet names that table; false, with nothing written, when one does not. Pass 2 finishes.
    */
-  private lookupTrie(v: PacketVector, n: number, t: number, root: number, bits: number): void {
-    const pool = this.pool, firstW = this.firstW, firstLo = this.firstLo, dstIp = v.dstIp, shift = 32 - bits;
+  private lookupTrie(v: PacketVector, n: number, t: number, root: number, bits: number): boolean {
+    const pool = this.pool, firstW = this.firstW, firstLo = this.firstLo, dstIp = v.dstIp, table = v.table, shift = 32 - bits;
     const result = v.result, result2 = v.result2;
+    let other = 0;
     if (bits === LPM_ROOT_DIR24) {
       const words = this.shadows.get(t)!.words;
-      for (let i = 0; i < n; i++) firstLo[i] = words[dstIp[i]! >>> 8]!;
+      for (let i = 0; i < n; i++) { other |= table[i]! ^ t; firstLo[i] = words[dstIp[i]! >>> 8]!; }
+      if (other !== 0) return false;
       for (let i = 0; i < n; i++) {
         const w = firstLo[i]!;
         if (w === LPM_SHADOW_ROOT) { // a ply or a big value: the root has it
@@ -367,13 +368,15 @@ export class TsLpm implements LpmKernel {
         result[i] = w >>> LPM_SHADOW_VALUE_SHIFT;
         result2[i] = w === 0 ? LPM_MISS : (w >>> 1) & 63;
       }
-      return;
+      return true;
     }
     for (let i = 0; i < n; i++) {
+      other |= table[i]! ^ t;
       const w = root + (dstIp[i]! >>> shift) * 2;
       firstW[i] = w;
       firstLo[i] = pool[w]!;
     }
+    if (other !== 0) return false;
     for (let i = 0; i < n; i++) {
       let w = firstW[i]!, lo = firstLo[i]!;
       if (lo !== 0 && (lo & 1) === 0) {
@@ -384,6 +387,7 @@ export class TsLpm implements LpmKernel {
       result[i] = pool[w + 1]!;
       result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
     }
+    return true;
   }
 
   /** Datapath.lpmFloor: one load per packet from an array of 2^bits bytes. */
