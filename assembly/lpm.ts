@@ -29,7 +29,8 @@
 // this file holds only what a lookup needs.
 import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, LPM_MISS, LPM_MAX_TABLES, VEC_MAX } from './shared/vector';
 import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES,
-  LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_VALUE_LIMIT, LPM_SHADOW_ROOT, LPM_SHADOW_BYTES } from './shared/lpm';
+  LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_VALUE_LIMIT, LPM_SHADOW_ROOT, LPM_SHADOW_BYTES,
+  LPM_OWNER_MANY, LPM_OWNER_SLOT } from './shared/lpm';
 import { get, set } from './vector';
 
 // @ts-ignore: decorator
@@ -66,6 +67,10 @@ import { get, set } from './vector';
 
 /** Descriptors of every table id (8 MiB), allocated at first use; see descriptors(). */
 let desc: usize = 0;
+/** u16 per table id: its base table, 0 when not derived (the per-packet loop reads this, not the descriptor). */
+let baseOf: usize = 0;
+/** u32 per table id: the address of its overlay owner index when it is a base with one, else 0. */
+let ownOf: usize = 0;
 let freePlies: usize = 0; // free list of 8-bit plies, linked through their first word
 let freeWide: usize = 0; // free list of 16-bit roots
 let freeDir24: usize = 0; // free list of 24-bit roots
@@ -96,6 +101,14 @@ function descriptors(): usize {
     const bytes = <usize>LPM_MAX_TABLES * LPM_DESC_BYTES;
     desc = (heap.alloc(bytes + 64) + 63) & ~<usize>63; // cache-line aligned: a descriptor is two whole lines
     memory.fill(desc, 0, bytes);
+    baseOf = heap.alloc(<usize>LPM_MAX_TABLES << 1);
+    memory.fill(baseOf, 0, <usize>LPM_MAX_TABLES << 1);
+    ownOf = heap.alloc(<usize>LPM_MAX_TABLES << 2);
+    memory.fill(ownOf, 0, <usize>LPM_MAX_TABLES << 2);
+    noneChunk = heap.alloc(CHUNK_BYTES);
+    memory.fill(noneChunk, 0, CHUNK_BYTES);
+    manyChunk = heap.alloc(CHUNK_BYTES);
+    memory.fill(manyChunk, 0xff, CHUNK_BYTES); // LPM_OWNER_MANY in every slot
   }
   return desc;
 }
@@ -255,6 +268,7 @@ export function lpmTableInit(t: u32, rootBits: u32, base: u32): void {
   store<u32>(d, <u32>root, D_ROOT);
   store<u32>(d, rootBits, D_BITS);
   store<u32>(d, base, D_BASE);
+  store<u16>(baseOf + (<usize>t << 1), <u16>base);
   store<u32>(d, 1, D_LIVE);
   if (rootBits == LPM_ROOT_DIR24) shadowInit(d);
   tableCount++;
@@ -285,6 +299,7 @@ export function lpmTableFree(t: u32): void {
     else freePly(root);
   }
   memory.fill(d, 0, LPM_DESC_BYTES);
+  store<u16>(baseOf + (<usize>t << 1), 0);
   tableCount--;
 }
 
@@ -451,6 +466,95 @@ export function lpmRemove(t: u32, prefix: u32, len: u32, coverLen: u32, coverVal
 }
 
 
+// Overlay owners of a base table (shared/lpm.ts: LPM_OWNER_*). A per-node lookup would
+// otherwise read its own table's descriptor (5,000 of them, 640 KiB, a likely L2 miss)
+// and scan its inline list for every packet, though a node's own routes cover only its
+// own pod /24 and addresses: almost every destination is answered by the shared base
+// alone. The index says, per /24, which derived table could answer better: an array of
+// 2^16 chunk addresses (one per /16, 256 KiB) and chunks of 256 u32 owners. A /16 where
+// no overlay has routes points at the shared all-0 chunk, one covered by a short route at
+// the shared all-MANY chunk, so the index costs 1 KiB per /16 that holds node routes.
+// The control plane computes owners (engine/datapath/LpmOwners.ts); this keeps them. A
+// base without an index (none pushed yet) reads as MANY everywhere: every overlay is read.
+
+// @ts-ignore: decorator
+@inline const CHUNK_BYTES: usize = 1024; // 256 u32 owners
+// @ts-ignore: decorator
+@inline const INDEX_BYTES: usize = 262144; // 2^16 chunk addresses
+let noneChunk: usize = 0;
+let manyChunk: usize = 0;
+let freeChunks: usize = 0;
+let freeIndexes: usize = 0;
+let chunkCount: u32 = 0;
+let indexCount: u32 = 0;
+
+/**
+ * Set the overlay owner of base table `base` at `slot` (LPM_OWNER_SLOT: a /24, slot =
+ * address >>> 8, any owner; LPM_OWNER_CHUNK: a whole /16, slot = address >>> 16, owner 0
+ * or LPM_OWNER_MANY, which drops the /16's own chunk). The first call makes the index, all 0.
+ */
+export function lpmOwnerSet(base: u32, slot: u32, bits: u32, owner: u32): void {
+  descriptors();
+  const at = ownOf + (<usize>base << 2);
+  let index = <usize>load<u32>(at);
+  if (index == 0) {
+    index = freeIndexes;
+    if (index != 0) freeIndexes = <usize>load<u32>(index);
+    else index = heap.alloc(INDEX_BYTES);
+    for (let c: usize = 0; c < 65536; c++) store<u32>(index + (c << 2), <u32>noneChunk);
+    store<u32>(at, <u32>index);
+    indexCount++;
+  }
+  const hi = bits == LPM_OWNER_SLOT ? slot >>> 8 : slot;
+  const e = index + (<usize>hi << 2);
+  let chunk = <usize>load<u32>(e);
+  if (bits != LPM_OWNER_SLOT) {
+    if (chunk != noneChunk && chunk != manyChunk) freeChunk(chunk);
+    store<u32>(e, <u32>(owner == LPM_OWNER_MANY ? manyChunk : noneChunk));
+    return;
+  }
+  if (chunk == noneChunk || chunk == manyChunk) { // shared: copy it into a chunk of its own
+    const from = chunk;
+    chunk = freeChunks;
+    if (chunk != 0) freeChunks = <usize>load<u32>(chunk);
+    else chunk = heap.alloc(CHUNK_BYTES);
+    memory.copy(chunk, from, CHUNK_BYTES);
+    store<u32>(e, <u32>chunk);
+    chunkCount++;
+  }
+  store<u32>(chunk + (<usize>(slot & 255) << 2), owner);
+}
+
+function freeChunk(chunk: usize): void {
+  store<u32>(chunk, <u32>freeChunks);
+  freeChunks = chunk;
+  chunkCount--;
+}
+
+/** Forget base table `base`'s owner index: its derived tables' overlays are read for every address again. */
+export function lpmOwnerDrop(base: u32): void {
+  descriptors();
+  const at = ownOf + (<usize>base << 2);
+  const index = <usize>load<u32>(at);
+  if (index == 0) return;
+  for (let c: usize = 0; c < 65536; c++) {
+    const chunk = <usize>load<u32>(index + (c << 2));
+    if (chunk != noneChunk && chunk != manyChunk) freeChunk(chunk);
+  }
+  store<u32>(index, <u32>freeIndexes);
+  freeIndexes = index;
+  store<u32>(at, 0);
+  indexCount--;
+}
+
+/** The overlay owner of `dst` under base `base`: LPM_OWNER_MANY without an index. */
+// @ts-ignore: decorator
+@inline function ownerOf(base: u32, dst: u32): u32 {
+  const index = <usize>load<u32>(ownOf + (<usize>base << 2));
+  if (index == 0) return LPM_OWNER_MANY; // the same for every packet of a base: predicted
+  return load<u32>(<usize>load<u32>(index + (<usize>(dst >>> 16) << 2)) + (<usize>((dst >>> 8) & 255) << 2));
+}
+
 /** Walk a trie from its root: one load per ply, leaf pushing means the first terminal is the answer. */
 // @ts-ignore: decorator
 @inline function trieLeaf(root: usize, bits: u32, dst: u32): u64 {
@@ -566,15 +670,17 @@ export function lpmLookup(n: i32): void {
     if (load<u32>(d, D_ROOT) != 0 && load<u32>(d, D_BASE) == 0 && lookupTrie(n, d, t)) return;
   }
   for (let i = 0; i < n; i++) {
-    const t = get(F_TABLE, i);
     const dst = get(F_DST_IP, i);
-    const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES)); // table 0: all zero, a miss
-    let leaf = tableLeaf(d, dst);
-    const base = load<u32>(d, D_BASE);
-    if (base != 0) { // the same for a whole vector of one table: predicted
-      const b = tableLeaf(descOf(base), dst);
+    let t = get(F_TABLE, i);
+    t = select<u32>(t, 0, t < <u32>LPM_MAX_TABLES); // table 0: all zero, a miss
+    const base = <u32>load<u16>(baseOf + (<usize>t << 1));
+    if (base == 0) { setLeaf(i, tableLeaf(descOf(t), dst)); continue; } // the same for a whole vector of one table: predicted
+    let leaf = tableLeaf(descOf(base), dst);
+    const own = ownerOf(base, dst);
+    if (own == t || own == LPM_OWNER_MANY) { // t has a route in dst's /24, or may have: its overlay too
+      const o = tableLeaf(descOf(t), dst);
       // Terminal low words are (len << 1) | 1 and empty is 0: the longer wins, the overlay a tie.
-      leaf = select<u64>(b, leaf, <u32>b > <u32>leaf);
+      leaf = select<u64>(leaf, o, <u32>leaf > <u32>o);
     }
     setLeaf(i, leaf);
   }
@@ -583,7 +689,8 @@ export function lpmLookup(n: i32): void {
 /** Bytes held by route tables: descriptors of live tables, roots and plies. */
 export function lpmBytes(): f64 {
   return <f64>tableCount * <f64>LPM_DESC_BYTES + <f64>plyCount * <f64>PLY_BYTES
-    + <f64>wideCount * <f64>WIDE_BYTES + <f64>dir24Count * <f64>DIR24_BYTES + <f64>shadowCount * <f64>LPM_SHADOW_BYTES;
+    + <f64>wideCount * <f64>WIDE_BYTES + <f64>dir24Count * <f64>DIR24_BYTES + <f64>shadowCount * <f64>LPM_SHADOW_BYTES
+    + <f64>indexCount * <f64>INDEX_BYTES + <f64>chunkCount * <f64>CHUNK_BYTES;
 }
 
 /** Arrays of lpmFloor by their size (log2 of bytes), allocated at first use. */

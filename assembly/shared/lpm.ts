@@ -39,3 +39,15 @@ export const LPM_SHADOW_VALUE_LIMIT = 33554432; // 2^25
 export const LPM_SHADOW_ROOT = 2;
 /** Bytes of one shadow: 2^24 words, a dirty flag (u8) and a dirty-list entry (u16) per /16 chunk of 256 slots. */
 export const LPM_SHADOW_BYTES = 67108864 + 65536 + 131072;
+
+/**
+ * Overlay owners (assembly/lpm.ts, "Overlay owners"): for each /24 of a base table's
+ * address space, which of its derived tables hold a route there: 0 none, a table id
+ * when only that one does, LPM_OWNER_MANY when several do (or a route shorter than /16
+ * covers it). A lookup in a derived table reads its overlay only when the owner is that
+ * table or MANY. Owners are kept by the control plane (LpmOwners.ts), pushed to the kernels.
+ */
+export const LPM_OWNER_MANY = 0xffffffff;
+/** lpmOwnerSet granularity: one /24 slot (any owner), or a whole /16 (owner 0 or LPM_OWNER_MANY). */
+export const LPM_OWNER_SLOT = 24;
+export const LPM_OWNER_CHUNK = 16;

@@ -16,9 +16,10 @@ import {
   LPM_ROOT_INLINE, LPM_ROOT_NARROW, LPM_ROOT_WIDE, LPM_ROOT_DIR24,
   LPM_INLINE_MAX, LPM_INLINE_RETURN, LPM_DIR24_ROUTES, LPM_DIR24_RETURN,
 } from '../../assembly/shared/lpm.js';
+import { LpmOwners, type LpmOwnerSink } from './LpmOwners.js';
 
 /** The lookup half of LPM, implemented by assembly/lpm.ts and ts/TsLpm.ts. */
-export interface LpmKernel {
+export interface LpmKernel extends LpmOwnerSink {
   /** Create an empty table; rootBits is an LPM_ROOT_* layout (0 = inline list). */
   tableInit(t: number, rootBits: number, base: number): void;
   tableFree(t: number): void;
@@ -72,9 +73,12 @@ export class LpmRouteStore {
   private readonly tables = new Map<number, TableInfo>();
 
   private readonly kernel: LpmKernel;
+  /** Which derived tables have routes where, for the kernels' per-node lookups (LpmOwners.ts). */
+  private readonly owners: LpmOwners;
 
   constructor(kernel: LpmKernel) {
     this.kernel = kernel;
+    this.owners = new LpmOwners(kernel);
   }
 
   private table(t: number): TableInfo {
@@ -109,7 +113,10 @@ export class LpmRouteStore {
   drop(t: number): void {
     const info = this.table(t);
     if (info.derived > 0) throw new Error(`podnet: route table ${t} is the base of ${info.derived} derived tables; drop them first`);
-    if (info.base !== 0) this.table(info.base).derived--;
+    if (info.base !== 0) {
+      for (const key of info.routes.keys()) this.owners.change(info.base, t, key % TWO32, Math.floor(key / TWO32), -1);
+      if (--this.table(info.base).derived === 0) this.owners.drop(info.base);
+    }
     this.kernel.tableFree(t);
     this.tables.delete(t);
   }
@@ -125,6 +132,7 @@ export class LpmRouteStore {
     const key = len * TWO32 + p;
     const fresh = !info.routes.has(key);
     info.routes.set(key, value >>> 0);
+    if (fresh && info.base !== 0) this.owners.change(info.base, t, p, len, 1);
     const bits = layoutFor(info);
     if (bits !== info.rootBits) this.rebuild(t, info, bits);
     else this.kernel.insert(t, p, len, value >>> 0);
@@ -136,6 +144,7 @@ export class LpmRouteStore {
     checkLen(len);
     const p = (prefix & prefixMask(len)) >>> 0;
     if (!info.routes.delete(len * TWO32 + p)) return false;
+    if (info.base !== 0) this.owners.change(info.base, t, p, len, -1);
     const bits = layoutFor(info);
     if (bits !== info.rootBits) { this.rebuild(t, info, bits); return true; }
     let coverLen = NO_COVER, coverValue = 0;

@@ -23,6 +23,9 @@ export class TsDatapath implements Datapath {
     insert: (t, p, len, v) => { this.lpm.insert(t, p, len, v); this.fast.routesChanged(); },
     remove: (t, p, len, cl, cv) => { this.lpm.remove(t, p, len, cl, cv); this.fast.routesChanged(); },
     bytes: () => this.lpm.bytes(),
+    // Owners never change a lookup's answer (assembly/lpm.ts), so the fast path's routes stand.
+    ownerSet: (base, slot, bits, owner) => this.lpm.ownerSet(base, slot, bits, owner),
+    ownerDrop: (base) => this.lpm.ownerDrop(base),
   });
   private readonly fastKernels: FastPathKernels = {
     ctLookup: (v, n, now) => this.ct.lookup(v, n, now),

@@ -10,7 +10,8 @@
 // out as assembly/lpm.ts's D_* offsets.
 import { LPM_MISS, LPM_MAX_TABLES, VEC_MAX } from '../../../assembly/shared/vector.js';
 import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES,
-  LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_VALUE_LIMIT, LPM_SHADOW_ROOT, LPM_SHADOW_BYTES } from '../../../assembly/shared/lpm.js';
+  LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_VALUE_LIMIT, LPM_SHADOW_ROOT, LPM_SHADOW_BYTES,
+  LPM_OWNER_MANY, LPM_OWNER_SLOT } from '../../../assembly/shared/lpm.js';
 import type { PacketVector } from '../PacketVector.js';
 import type { LpmKernel } from '../LpmRouteStore.js';
 
@@ -43,6 +44,11 @@ function shadowWord(lo: number, hi: number): number {
 /** Network mask of a prefix length, unsigned. */
 const maskOf = (len: number) => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
 
+/** Overlay owners (assembly/lpm.ts): words of a chunk, and the offsets of the two shared chunks in `owners`. */
+const CHUNK_WORDS = 256;
+const NONE_CHUNK = 0;
+const MANY_CHUNK = CHUNK_WORDS;
+
 /** The LPM kernel over typed arrays. */
 export class TsLpm implements LpmKernel {
   private pool = new Uint32Array(PLY_WORDS * 64);
@@ -64,6 +70,16 @@ export class TsLpm implements LpmKernel {
   private readonly shadows = new Map<number, Shadow>();
   private readonly dirtyTables = new Set<number>();
   private readonly firstLo = new Uint32Array(VEC_MAX);
+  /** Per table id, its base table (0: not derived), so the per-packet loop need not read the descriptor. */
+  private readonly baseOf = new Uint16Array(LPM_MAX_TABLES);
+  /** Overlay owner index per base table id: 2^16 chunk offsets into `owners`. */
+  private readonly ownIndex: (Uint32Array | undefined)[] = [];
+  /** Owner chunks of 256 words: the shared all-0 and all-MANY chunks first, then private ones. */
+  private owners = new Uint32Array(CHUNK_WORDS * 64).fill(LPM_OWNER_MANY, MANY_CHUNK, MANY_CHUNK + CHUNK_WORDS);
+  private ownersTop = 2 * CHUNK_WORDS;
+  private readonly freeChunks: number[] = [];
+  private chunkCount = 0;
+  private indexCount = 0;
 
   private reserve(words: number): number {
     const at = this.top;
@@ -108,6 +124,7 @@ export class TsLpm implements LpmKernel {
     const d = this.desc, o = t << DESC_SHIFT;
     d.fill(0, o, o + DESC_WORDS);
     d[o + D_ROOT] = root; d[o + D_BITS] = rootBits; d[o + D_BASE] = base; d[o + D_LIVE] = 1;
+    this.baseOf[t] = base;
     this.tableCount++;
   }
 
@@ -129,7 +146,49 @@ export class TsLpm implements LpmKernel {
       else this.freePly(root);
     }
     d.fill(0, o, o + DESC_WORDS);
+    this.baseOf[t] = 0;
     this.tableCount--;
+  }
+
+  /** assembly/lpm.ts lpmOwnerSet: a /24 slot's owner, or a whole /16 shared (0 or MANY). */
+  ownerSet(base: number, slot: number, bits: number, owner: number): void {
+    let index = this.ownIndex[base];
+    if (!index) { index = new Uint32Array(65536).fill(NONE_CHUNK); this.ownIndex[base] = index; this.indexCount++; }
+    const hi = bits === LPM_OWNER_SLOT ? slot >>> 8 : slot;
+    let chunk = index[hi]!;
+    if (bits !== LPM_OWNER_SLOT) {
+      if (chunk !== NONE_CHUNK && chunk !== MANY_CHUNK) { this.freeChunks.push(chunk); this.chunkCount--; }
+      index[hi] = owner === LPM_OWNER_MANY ? MANY_CHUNK : NONE_CHUNK;
+      return;
+    }
+    if (chunk === NONE_CHUNK || chunk === MANY_CHUNK) { // shared: copy it into a chunk of its own
+      const from = chunk;
+      chunk = this.freeChunks.pop() ?? this.reserveChunk();
+      this.owners.copyWithin(chunk, from, from + CHUNK_WORDS);
+      index[hi] = chunk;
+      this.chunkCount++;
+    }
+    this.owners[chunk + (slot & 255)] = owner >>> 0;
+  }
+
+  private reserveChunk(): number {
+    const at = this.ownersTop;
+    if (at + CHUNK_WORDS > this.owners.length) {
+      const next = new Uint32Array(this.owners.length * 2);
+      next.set(this.owners);
+      this.owners = next;
+    }
+    this.ownersTop = at + CHUNK_WORDS;
+    return at;
+  }
+
+  /** assembly/lpm.ts lpmOwnerDrop. */
+  ownerDrop(base: number): void {
+    const index = this.ownIndex[base];
+    if (!index) return;
+    for (const chunk of index) if (chunk !== NONE_CHUNK && chunk !== MANY_CHUNK) { this.freeChunks.push(chunk); this.chunkCount--; }
+    this.ownIndex[base] = undefined;
+    this.indexCount--;
   }
 
   /** Add or replace a route of an inline table, keeping the list longest first (masks compare as lengths do). */
@@ -330,14 +389,22 @@ export class TsLpm implements LpmKernel {
       const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
       if (desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0 && this.lookupTrie(v, n, t, desc[o + D_ROOT]!, desc[o + D_BITS]!)) return;
     }
+    const baseOf = this.baseOf, owners = this.owners;
     for (let i = 0; i < n; i++) {
-      const t = table[i]!, dst = dstIp[i]!;
-      const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0; // table 0: all zero, a miss
-      let lo = this.leafOf(o, dst), hi = this.hi;
-      const base = desc[o + D_BASE]!;
-      if (base !== 0) { // the same for a whole vector of one table: predicted
-        const blo = this.leafOf(base << DESC_SHIFT, dst);
-        if (blo > lo) { lo = blo; hi = this.hi; } // (len << 1) | 1 vs 0: the longer wins, the overlay a tie
+      const dst = dstIp[i]!, t0 = table[i]!;
+      const t = t0 < LPM_MAX_TABLES ? t0 : 0; // table 0: all zero, a miss
+      const base = baseOf[t]!;
+      let lo: number, hi: number;
+      if (base === 0) { // the same for a whole vector of one table: predicted
+        lo = this.leafOf(t << DESC_SHIFT, dst); hi = this.hi;
+      } else {
+        lo = this.leafOf(base << DESC_SHIFT, dst); hi = this.hi;
+        const index = this.ownIndex[base];
+        const own = index ? owners[index[dst >>> 16]! + ((dst >>> 8) & 255)]! : LPM_OWNER_MANY;
+        if (own === t || own === LPM_OWNER_MANY) { // t has a route in dst's /24, or may have: its overlay too
+          const olo = this.leafOf(t << DESC_SHIFT, dst);
+          if (olo >= lo) { lo = olo; hi = this.hi; } // (len << 1) | 1 vs 0: the longer wins, the overlay a tie
+        }
       }
       result[i] = hi;
       result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
@@ -401,6 +468,7 @@ export class TsLpm implements LpmKernel {
 
   bytes(): number {
     return this.tableCount * LPM_DESC_BYTES + this.plyCount * PLY_WORDS * 4 + this.wideCount * WIDE_WORDS * 4
-      + this.dir24Count * DIR24_WORDS * 4 + this.shadows.size * LPM_SHADOW_BYTES;
+      + this.dir24Count * DIR24_WORDS * 4 + this.shadows.size * LPM_SHADOW_BYTES
+      + this.indexCount * 65536 * 4 + this.chunkCount * CHUNK_WORDS * 4;
   }
 }

@@ -24,6 +24,8 @@ interface Kernels {
   lpmLookup(n: number): void;
   lpmBytes(): number;
   lpmFloor(n: number, bits: number): void;
+  lpmOwnerSet(base: number, slot: number, bits: number, owner: number): void;
+  lpmOwnerDrop(base: number): void;
   ctLookup(n: number, now: number): void;
   ctInsert(n: number, now: number): number;
   ctExpire(now: number): number;
@@ -88,6 +90,9 @@ export class WasmDatapath implements Datapath {
       insert: (t, p, len, v) => { k.lpmInsert(t, p, len, v); k.fastPathRoutesChanged(); },
       remove: (t, p, len, cl, cv) => { k.lpmRemove(t, p, len, cl, cv); k.fastPathRoutesChanged(); },
       bytes: () => k.lpmBytes(),
+      // Owners never change a lookup's answer (assembly/lpm.ts), so the fast path's routes stand.
+      ownerSet: (base, slot, bits, owner) => k.lpmOwnerSet(base, slot, bits, owner),
+      ownerDrop: (base) => k.lpmOwnerDrop(base),
     });
   }
 

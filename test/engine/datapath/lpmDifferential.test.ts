@@ -10,7 +10,8 @@ type Op =
   | { kind: 'insert'; table: number; prefix: number; len: number; value: number }
   | { kind: 'delete'; table: number; prefix: number; len: number }
   | { kind: 'lookup'; table: number; dsts: number[] }
-  | { kind: 'mixed'; packets: [number, number][] };
+  | { kind: 'mixed'; packets: [number, number][] }
+  | { kind: 'rederive'; table: number };
 
 // Addresses drawn from a few narrow regions so prefixes overlap and nest often.
 const address = fc.tuple(fc.constantFrom(10, 172, 192), fc.constantFrom(0, 244), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 255 }))
@@ -22,6 +23,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('lookup' as const), table, dsts: fc.array(address, { minLength: 1, maxLength: 40 }) }) },
   // a vector whose packets name different tables (the kernels take another path than for one table)
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('mixed' as const), packets: fc.array(fc.tuple(table, address), { minLength: 2, maxLength: 40 }) }) },
+  // a node leaves and comes back: its derived table dropped with its routes (their overlay owners go) and made anew
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('rederive' as const), table: fc.constantFrom(101, 102) }) },
 );
 
 /** The naive reference: route maps per table, table 101/102 derived from table 1. */
@@ -68,6 +71,9 @@ describe('LPM differential (wasm vs ts vs ip-num reference)', () => {
         if (o.kind === 'insert') {
           ref.insert(o.table, o.prefix, o.len, o.value);
           expect(wasm.lpmInsert(o.table, o.prefix, o.len, o.value)).toBe(ts.lpmInsert(o.table, o.prefix, o.len, o.value));
+        } else if (o.kind === 'rederive') {
+          ref.own.set(o.table, new Map());
+          for (const dp of [wasm, ts]) { dp.lpmDropTable(o.table); dp.lpmDeriveTable(o.table, 1); }
         } else if (o.kind === 'delete') {
           const r = ref.delete(o.table, o.prefix, o.len);
           expect(wasm.lpmDelete(o.table, o.prefix, o.len)).toBe(r);
