@@ -547,14 +547,6 @@ export function lpmOwnerDrop(base: u32): void {
   indexCount--;
 }
 
-/** The overlay owner of `dst` under base `base`: LPM_OWNER_MANY without an index. */
-// @ts-ignore: decorator
-@inline function ownerOf(base: u32, dst: u32): u32 {
-  const index = <usize>load<u32>(ownOf + (<usize>base << 2));
-  if (index == 0) return LPM_OWNER_MANY; // the same for every packet of a base: predicted
-  return load<u32>(<usize>load<u32>(index + (<usize>(dst >>> 16) << 2)) + (<usize>((dst >>> 8) & 255) << 2));
-}
-
 /** Walk a trie from its root: one load per ply, leaf pushing means the first terminal is the answer. */
 // @ts-ignore: decorator
 @inline function trieLeaf(root: usize, bits: u32, dst: u32): u64 {
@@ -582,6 +574,9 @@ export function lpmOwnerDrop(base: u32): void {
   const root = <usize>load<u32>(d, D_ROOT);
   return root != 0 ? trieLeaf(root, load<u32>(d, D_BITS), dst) : inlineLeaf(d, dst);
 }
+
+/** An all-empty ply: what a branchless ply step reads when there is no ply. */
+const ZERO_PLY: usize = memory.data(<i32>PLY_BYTES, 8);
 
 /** First-level leaves of one vector (pass 1 of lookupTrie). */
 const FIRST: usize = memory.data(VEC_MAX * 8, 64);
@@ -657,9 +652,10 @@ function lookupTrie(n: i32, d: usize, t: u32): bool {
  *
  * A vector of one large table goes to lookupTrie. Any other vector (the pipeline's:
  * each packet on its own node's table, an inline overlay on the cluster base) is one
- * pass per packet: its table, then its base, both small and cache-resident, so there
- * are no misses to overlap and a first pass would only add instructions (it cost a
- * fifth of the per-node lookup).
+ * pass per packet: for a derived table, its base (read once per run of packets on one
+ * base), then its own overlay only where the base's owner index says it has routes
+ * ("Overlay owners"); all small and cache-resident, so there are no misses to overlap
+ * and a first pass would only add instructions (it cost a fifth of the per-node lookup).
  */
 export function lpmLookup(n: i32): void {
   descriptors();
@@ -669,14 +665,33 @@ export function lpmLookup(n: i32): void {
     const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES));
     if (load<u32>(d, D_ROOT) != 0 && load<u32>(d, D_BASE) == 0 && lookupTrie(n, d, t)) return;
   }
+  // The base of the last derived packet, read once for a run of packets on one base (a cluster has one).
+  let lastBase: u32 = 0, bd: usize = 0, bRoot: usize = 0, bShift: u32 = 0, bIndex: usize = 0;
   for (let i = 0; i < n; i++) {
     const dst = get(F_DST_IP, i);
     let t = get(F_TABLE, i);
     t = select<u32>(t, 0, t < <u32>LPM_MAX_TABLES); // table 0: all zero, a miss
     const base = <u32>load<u16>(baseOf + (<usize>t << 1));
     if (base == 0) { setLeaf(i, tableLeaf(descOf(t), dst)); continue; } // the same for a whole vector of one table: predicted
-    let leaf = tableLeaf(descOf(base), dst);
-    const own = ownerOf(base, dst);
+    if (base != lastBase) {
+      lastBase = base;
+      bd = descOf(base);
+      bRoot = <usize>load<u32>(bd, D_ROOT);
+      bShift = 32 - load<u32>(bd, D_BITS);
+      bIndex = <usize>load<u32>(ownOf + (<usize>base << 2));
+    }
+    let leaf: u64;
+    if (bRoot != 0) {
+      // One ply step without a branch: some destinations go a ply down (pod /24s), some not (the default route).
+      const first = load<u64>(bRoot + (<usize>(dst >>> bShift) << 3));
+      const down = isPly(first);
+      const ply = select<usize>(<usize><u32>first, ZERO_PLY, down);
+      leaf = select<u64>(load<u64>(ply + (<usize>((dst >>> (bShift - 8)) & 255) << 3)), first, down);
+      leaf = walk(leaf, bShift - 8, dst);
+    } else leaf = inlineLeaf(bd, dst);
+    const own = bIndex != 0
+      ? load<u32>(<usize>load<u32>(bIndex + (<usize>(dst >>> 16) << 2)) + (<usize>((dst >>> 8) & 255) << 2))
+      : LPM_OWNER_MANY; // no index: every overlay is read
     if (own == t || own == LPM_OWNER_MANY) { // t has a route in dst's /24, or may have: its overlay too
       const o = tableLeaf(descOf(t), dst);
       // Terminal low words are (len << 1) | 1 and empty is 0: the longer wins, the overlay a tie.

@@ -379,7 +379,8 @@ export class TsLpm implements LpmKernel {
   /**
    * Batched lookup, same contract and same shape as assembly/lpm.ts lpmLookup: a vector
    * of one large table in two passes (pass 1 gathers first-level leaves so the misses
-   * overlap), any other vector one pass per packet (its table, then its base).
+   * overlap), any other vector one pass per packet (a derived table: its base, read once
+   * per run of packets on one base, then its overlay only where the owner index says so).
    */
   lookup(v: PacketVector, n: number): void {
     const desc = this.desc, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
@@ -389,7 +390,9 @@ export class TsLpm implements LpmKernel {
       const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
       if (desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0 && this.lookupTrie(v, n, t, desc[o + D_ROOT]!, desc[o + D_BITS]!)) return;
     }
-    const baseOf = this.baseOf, owners = this.owners;
+    const baseOf = this.baseOf, owners = this.owners, pool = this.pool;
+    // The base of the last derived packet, read once for a run of packets on one base (a cluster has one).
+    let lastBase = 0, bRoot = 0, bShift = 0, bIndex: Uint32Array | undefined;
     for (let i = 0; i < n; i++) {
       const dst = dstIp[i]!, t0 = table[i]!;
       const t = t0 < LPM_MAX_TABLES ? t0 : 0; // table 0: all zero, a miss
@@ -398,9 +401,21 @@ export class TsLpm implements LpmKernel {
       if (base === 0) { // the same for a whole vector of one table: predicted
         lo = this.leafOf(t << DESC_SHIFT, dst); hi = this.hi;
       } else {
-        lo = this.leafOf(base << DESC_SHIFT, dst); hi = this.hi;
-        const index = this.ownIndex[base];
-        const own = index ? owners[index[dst >>> 16]! + ((dst >>> 8) & 255)]! : LPM_OWNER_MANY;
+        if (base !== lastBase) {
+          lastBase = base;
+          bRoot = desc[(base << DESC_SHIFT) + D_ROOT]!;
+          bShift = 32 - desc[(base << DESC_SHIFT) + D_BITS]!;
+          bIndex = this.ownIndex[base];
+        }
+        if (bRoot !== 0) {
+          let sh = bShift, w = bRoot + (dst >>> sh) * 2;
+          lo = pool[w]!;
+          while (lo !== 0 && (lo & 1) === 0) { sh -= 8; w = lo + ((dst >>> sh) & 255) * 2; lo = pool[w]!; }
+          hi = pool[w + 1]!;
+        } else {
+          lo = this.leafOf(base << DESC_SHIFT, dst); hi = this.hi;
+        }
+        const own = bIndex ? owners[bIndex[dst >>> 16]! + ((dst >>> 8) & 255)]! : LPM_OWNER_MANY; // no index: every overlay is read
         if (own === t || own === LPM_OWNER_MANY) { // t has a route in dst's /24, or may have: its overlay too
           const olo = this.leafOf(t << DESC_SHIFT, dst);
           if (olo >= lo) { lo = olo; hi = this.hi; } // (len << 1) | 1 vs 0: the longer wins, the overlay a tie
