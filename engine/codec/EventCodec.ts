@@ -38,6 +38,19 @@ function isContainer(t: number | undefined): boolean {
   return t !== undefined && ((t >= 0x80 && t < 0xa0) || t === 0xdc || t === 0xdd || t === 0xde || t === 0xdf);
 }
 
+/** Writes one type's fields of `data` as a positional array. */
+type FieldWriter = (w: MsgpackWriter, data: Record<string, unknown>) => void;
+
+/**
+ * A FieldWriter for one field list, generated so that each field is a load of a named
+ * property (`d["ip"]`), which V8 caches per site: a loop of `data[fields[i]]` is one
+ * site that sees every field name of every type and falls back to a global lookup.
+ */
+function fieldWriter(fields: readonly string[]): FieldWriter {
+  const body = fields.map((f) => `w.value(d[${JSON.stringify(f)}]);`).join(' ');
+  return new Function('w', 'd', `w.arrayHeader(${fields.length}); ${body}`) as FieldWriter;
+}
+
 /** Why a stored payload could not be read; the log adds the sequence number. */
 export class DecodeFailure extends Error {}
 
@@ -50,6 +63,8 @@ export class DecodeFailure extends Error {}
  */
 export class EventCodec {
   private readonly schemas = new Map<string, EventSchema>();
+  /** Per type: its schema and a writer of its fields (see fieldWriter). */
+  private readonly encoders = new Map<string, { schema: EventSchema; write: FieldWriter }>();
   private readonly writer = new MsgpackWriter();
   private readonly reader = new MsgpackReader();
   /** Per field list (one per schema version), the last array or map read at each field. */
@@ -60,6 +75,7 @@ export class EventCodec {
     for (const s of schemas) {
       if (this.schemas.has(s.type)) throw new Error(`event type ${s.type} registered twice`);
       this.schemas.set(s.type, s);
+      this.encoders.set(s.type, { schema: s, write: fieldWriter(s.fields) });
     }
     return this;
   }
@@ -71,15 +87,13 @@ export class EventCodec {
 
   /** Encode one event's data to an EncodedEvent (current schema version). */
   encode(time: number, type: string, stream: string, data: Record<string, unknown>): EncodedEvent {
-    const s = this.schemas.get(type);
-    if (!s) throw new Error(`event type ${type} is not registered`);
+    const enc = this.encoders.get(type);
+    if (!enc) throw new Error(`event type ${type} is not registered`);
     const w = this.writer;
-    const fields = s.fields;
     w.begin();
-    w.arrayHeader(fields.length);
-    for (let i = 0; i < fields.length; i++) w.value(data[fields[i]!]);
+    enc.write(w, data);
     // A view into the writer's arena: later encodes never overwrite it.
-    return { time, type, version: s.version, stream, payload: w.end() };
+    return { time, type, version: enc.schema.version, stream, payload: w.end() };
   }
 
   /** Decode a stored payload, upcasting older versions. Throws DecodeFailure. */
