@@ -111,4 +111,22 @@ describe('snapshots', () => {
     expect(Object.keys(back.rows[7]!)).toEqual(['name', 'labels', 'node', 'ip']);
     expect(back.rows[7]!.labels).toBe(back.rows[8]!.labels);
   });
+
+  it('reads string members by table indexes of one to three bytes, and a body cut anywhere in them is an error', () => {
+    // 40,000 unique names: string indexes past 127 and 16,383 take two and three varint bytes.
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({ ns: 'default', name: `pod-${i}`, gone: undefined, n: i, tags: i % 3 ? undefined : ['a'] }));
+    const body = encodeSnapshot({ rows });
+    const back = decodeSnapshot(body) as { rows: typeof rows };
+    expect(back.rows).toEqual(rows);
+    expect(back.rows[39_999]!.name).toBe('pod-39999');
+    expect(Object.keys(back.rows[1]!)).toEqual(['ns', 'name', 'gone', 'n', 'tags']);
+    // Cuts in the last rows land inside one- to three-byte string indexes and other members.
+    for (let cut = body.length - 1; cut > body.length - 40; cut--) expect(() => decodeSnapshot(body.subarray(0, cut)), `cut at ${cut}`).toThrow(/snapshot/);
+    // A string index past the table (a corrupt body) is an error, not an undefined member.
+    const one = encodeSnapshot([{ s: 'x' }]);
+    const bad = Uint8Array.from(one);
+    expect(bad[bad.length - 2]).toBe(5); // T_STR, then the index of 'x'
+    bad[bad.length - 1] = 0x7f;
+    expect(() => decodeSnapshot(bad)).toThrow(/string index out of range/);
+  });
 });
