@@ -234,17 +234,23 @@ function builderFor(keys: readonly string[]): Build {
       b = (r, p) => { const o: Record<string, unknown> = {}; for (const k of keys) Object.defineProperty(o, k, { value: r.member(p, k), enumerable: true, writable: true, configurable: true }); return o; };
     } else {
       // One object literal per shape: V8 builds every object of it with one hidden class.
-      // Members that are strings (index up to 3 varint bytes) or undefined, most of
-      // them, are read inline; anything else, or anything odd, goes through member().
+      // Members that are strings (index up to 3 varint bytes), small integers, undefined
+      // or the previous element's (T_SAME), nearly all of them, are read inline;
+      // anything else, or anything odd, goes through member().
       const read = (k: string, j: number) => {
-        const slow = `{ r.pos = pos; v${j} = r.member(p, ${JSON.stringify(k)}); pos = r.pos; }`;
-        return `t = b[pos];
-  if (t === ${T_STR}) {
+        const key = JSON.stringify(k);
+        const slow = `{ r.pos = pos; v${j} = r.member(p, ${key}); pos = r.pos; }`;
+        return `t = b[pos]; n = 0;
+  if (t === ${T_STR} || t === ${T_INT}) {
     c = b[pos + 1];
     if (c < 128) { i = c; n = 2; }
-    else { d = b[pos + 2]; if (d < 128) { i = (c & 127) | (d << 7); n = 3; } else { e = b[pos + 3]; if (e < 128) { i = (c & 127) | ((d & 127) << 7) | (e << 14); n = 4; } else n = 0; } }
-    if (n !== 0 && (v${j} = S[i]) !== undefined) pos += n; else ${slow}
-  } else if (t === ${T_UNDEF}) { v${j} = undefined; pos++; } else ${slow}`;
+    else { d = b[pos + 2]; if (d < 128) { i = (c & 127) | (d << 7); n = 3; } else { e = b[pos + 3]; if (e < 128) { i = (c & 127) | ((d & 127) << 7) | (e << 14); n = 4; } } }
+  }
+  if (t === ${T_STR} && n !== 0 && (v${j} = S[i]) !== undefined) pos += n;
+  else if (t === ${T_INT} && n !== 0) { v${j} = i % 2 === 0 ? i / 2 : -(i + 1) / 2; pos += n; }
+  else if (t === ${T_UNDEF}) { v${j} = undefined; pos++; }
+  else if (t === ${T_SAME} && p !== undefined && Object.hasOwn(p, ${key})) { v${j} = p[${key}]; pos++; }
+  else ${slow}`;
       };
       const vars = keys.map((_, j) => `, v${j}`).join('');
       b = new Function('r', 'p', `const b = r.buf, S = r.strings; let pos = r.pos, t, c, d, e, i, n${vars};
