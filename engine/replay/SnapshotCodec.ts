@@ -234,7 +234,29 @@ function builderFor(keys: readonly string[]): Build {
       b = (r, p) => { const o: Record<string, unknown> = {}; for (const k of keys) Object.defineProperty(o, k, { value: r.member(p, k), enumerable: true, writable: true, configurable: true }); return o; };
     } else {
       // One object literal per shape: V8 builds every object of it with one hidden class.
-      b = new Function('r', 'p', `return {${keys.map((k) => `${JSON.stringify(k)}: r.member(p, ${JSON.stringify(k)})`).join(', ')}};`) as Build;
+      // Members that are strings (index up to 3 varint bytes), small integers, undefined
+      // or the previous element's (T_SAME), nearly all of them, are read inline;
+      // anything else, or anything odd, goes through member().
+      const read = (k: string, j: number) => {
+        const key = JSON.stringify(k);
+        const slow = `{ r.pos = pos; v${j} = r.member(p, ${key}); pos = r.pos; }`;
+        return `t = b[pos]; n = 0;
+  if (t === ${T_STR} || t === ${T_INT}) {
+    c = b[pos + 1];
+    if (c < 128) { i = c; n = 2; }
+    else { d = b[pos + 2]; if (d < 128) { i = (c & 127) | (d << 7); n = 3; } else { e = b[pos + 3]; if (e < 128) { i = (c & 127) | ((d & 127) << 7) | (e << 14); n = 4; } } }
+  }
+  if (t === ${T_STR} && n !== 0 && (v${j} = S[i]) !== undefined) pos += n;
+  else if (t === ${T_INT} && n !== 0) { v${j} = i % 2 === 0 ? i / 2 : -(i + 1) / 2; pos += n; }
+  else if (t === ${T_UNDEF}) { v${j} = undefined; pos++; }
+  else if (t === ${T_SAME} && p !== undefined && Object.hasOwn(p, ${key})) { v${j} = p[${key}]; pos++; }
+  else ${slow}`;
+      };
+      const vars = keys.map((_, j) => `, v${j}`).join('');
+      b = new Function('r', 'p', `const b = r.buf, S = r.strings; let pos = r.pos, t, c, d, e, i, n${vars};
+  ${keys.map(read).join('\n  ')}
+  r.pos = pos;
+  return {${keys.map((k, j) => `${JSON.stringify(k)}: v${j}`).join(', ')}};`) as Build;
     }
     builders.set(sig, b);
   }
@@ -242,9 +264,10 @@ function builderFor(keys: readonly string[]): Build {
 }
 
 class SnapshotDecoder {
-  private readonly buf: Uint8Array;
-  private pos = 0;
-  private strings: string[] = [];
+  // Read directly by the shape builders (builderFor).
+  readonly buf: Uint8Array;
+  pos = 0;
+  strings: string[] = [];
   private shapes: Build[] = [];
 
   constructor(buf: Uint8Array) {

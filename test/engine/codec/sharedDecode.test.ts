@@ -69,4 +69,20 @@ describe('EventCodec shared decode', () => {
     expect(() => c.decodeRange('Made', 2, longer, 0, longer.length, true)).toThrow(/bytes after its last field/);
     expect(c.decodeRange('Made', 2, good, 0, good.length, true)).toEqual(codec().decode('Made', 2, good));
   });
+
+  it("decodes fields by name: absent ones stay absent, a '__proto__' field stays data, odd names are plain keys", () => {
+    const fields = ['name', '__proto__', 'opt', 'constructor', '0', 'a-b', "it's"];
+    const c = new EventCodec().register({ type: 'Odd', version: 1, fields });
+    const sent = JSON.parse('{"name": "x", "__proto__": {"polluted": 1}, "constructor": 3, "0": [1], "a-b": true, "it\'s": "q"}') as Record<string, unknown>;
+    const e = c.encode(0, 'Odd', 's', sent);
+    for (const share of [false, true]) {
+      const d = c.decodeRange('Odd', 1, e.payload, 0, e.payload.length, share);
+      expect(Object.getPrototypeOf(d)).toBe(Object.prototype);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.keys(d).sort()).toEqual(['0', '__proto__', 'a-b', 'constructor', "it's", 'name']);
+      expect(Object.hasOwn(d, 'opt')).toBe(false);
+      expect(d['__proto__']).toEqual({ polluted: 1 });
+      expect([d.name, d.constructor, d['0'], d['a-b'], d["it's"]]).toEqual(['x', 3, [1], true, 'q']);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { EventCodec } from '../../../engine/codec/index.js';
 import { EventLog } from '../../../engine/log/index.js';
+import { PAGE_SIZE } from '../../../engine/log/EventLog.js';
 import { ConcurrencyError, CorruptLogError, PodnetError } from '../../../engine/errors.js';
 import { Replayer, type Projection } from '../../../engine/replay/index.js';
 import { tmpDir } from '../../support/tmp.js';
@@ -62,6 +63,30 @@ describe('EventLog', () => {
     expect(row.version).toBe(1);
     expect(codec().decode(row.type, row.version, row.payload)).toEqual({ key: 'a', why: 'unknown' });
     log.close();
+  });
+
+  it('creates new logs with large pages and leaves an existing file its own', () => {
+    const pageSize = (path: string) => { const db = new Database(path, { readonly: true }); try { return db.pragma('page_size', { simple: true }); } finally { db.close(); } };
+    const path = join(dir, `log-${++n}.db`);
+    const c = codec();
+    const log = EventLog.open(path);
+    log.append([c.encode(0, 'Added', 'k/a', { key: 'a', value: 1 })]);
+    log.close();
+    expect(PAGE_SIZE).toBe(16384);
+    expect(pageSize(path)).toBe(PAGE_SIZE);
+    // A log created with 4 KB pages (by an earlier podnet) keeps them and still appends.
+    const small = join(dir, `log-${++n}.db`);
+    const db = new Database(small);
+    db.pragma('page_size = 4096');
+    db.pragma('journal_mode = WAL');
+    db.close();
+    const older = EventLog.open(small);
+    older.append([c.encode(0, 'Added', 'k/a', { key: 'a', value: 1 })]);
+    older.close();
+    expect(pageSize(small)).toBe(4096);
+    const reader = EventLog.open(small, { readonly: true });
+    expect([...reader.read()].map((r) => r.seq)).toEqual([1]);
+    reader.close();
   });
 
   it('says so when a file is not a podnet log', () => {

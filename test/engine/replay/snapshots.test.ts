@@ -111,4 +111,26 @@ describe('snapshots', () => {
     expect(Object.keys(back.rows[7]!)).toEqual(['name', 'labels', 'node', 'ip']);
     expect(back.rows[7]!.labels).toBe(back.rows[8]!.labels);
   });
+
+  it('reads string and integer members of one to three varint bytes, and a body cut anywhere in them is an error', () => {
+    // 40,000 unique names: string indexes past 127 and 16,383 take two and three varint bytes.
+    const shared = { app: 'web' };
+    const rows = Array.from({ length: 40_000 }, (_, i) => ({
+      ns: 'default', name: `pod-${i}`, gone: undefined, n: i, neg: -i - 1, big: i * 1e6 + 0.5 * (i % 2), labels: i % 4 < 2 ? shared : { app: `x${i}` }, tags: i % 3 ? undefined : ['a'],
+    }));
+    const body = encodeSnapshot({ rows });
+    const back = decodeSnapshot(body) as { rows: typeof rows };
+    expect(back.rows).toEqual(rows);
+    expect(back.rows[39_999]!.name).toBe('pod-39999');
+    expect(Object.keys(back.rows[1]!)).toEqual(['ns', 'name', 'gone', 'n', 'neg', 'big', 'labels', 'tags']);
+    expect(back.rows[5]!.labels).toBe(back.rows[4]!.labels); // neighbours: T_SAME
+    // Cuts in the last rows land inside one- to three-byte string indexes and other members.
+    for (let cut = body.length - 1; cut > body.length - 40; cut--) expect(() => decodeSnapshot(body.subarray(0, cut)), `cut at ${cut}`).toThrow(/snapshot/);
+    // A string index past the table (a corrupt body) is an error, not an undefined member.
+    const one = encodeSnapshot([{ s: 'x' }]);
+    const bad = Uint8Array.from(one);
+    expect(bad[bad.length - 2]).toBe(5); // T_STR, then the index of 'x'
+    bad[bad.length - 1] = 0x7f;
+    expect(() => decodeSnapshot(bad)).toThrow(/string index out of range/);
+  });
 });
