@@ -160,17 +160,18 @@ export class EventCodec {
   }
 
   /**
-   * The array or map at the reader: the last one read at field `i` if the bytes match.
-   * Matching bytes need no parse: that value was well-formed with exactly that many
-   * bytes, and msgpack is prefix-free, so these bytes are the same value.
-   */
-  /**
    * Field `i` at the reader: with `last` (sharing), an array or map equal to the last
    * one read there is that same object (sharedPart). Called by FieldReaders.
    */
   field(last: (LastPart | undefined)[] | undefined, i: number): unknown {
     return last !== undefined && isContainer(this.reader.buf[this.reader.pos]) ? this.sharedPart(last, i) : this.reader.value();
   }
+
+  /**
+   * The array or map at the reader: the last one read at field `i` if the bytes match.
+   * Matching bytes need no parse: that value was well-formed with exactly that many
+   * bytes, and msgpack is prefix-free, so these bytes are the same value.
+   */
 
   private sharedPart(last: (LastPart | undefined)[], i: number): unknown {
     const r = this.reader;
