@@ -12,12 +12,12 @@
 import { NO_ROUTE, NODE_DOWN, TTL_EXCEEDED, ARP_FAILED } from '../../../assembly/shared/drop.js';
 import { formatIp } from '../../../engine/net/index.js';
 import type { NodeRoute } from '../../network/index.js';
-import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW } from '../../../engine/datapath/index.js';
+import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW, PORT_FLOOD } from '../../../engine/datapath/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
-import { CLOUD, Phase, Verdict } from '../PacketMeta.js';
+import { CLOUD, DONE, MAX_PATH, Phase, Verdict } from '../PacketMeta.js';
 import { bridgeDeliver, type BridgeCounters } from './bridgeStage.js';
-import { bridgeOut } from './deliverStage.js';
+import { bridgeOut, frame } from './deliverStage.js';
 
 /** flannel's VXLAN network: VNI 1, the Linux VXLAN port 8472, 50 bytes of outer headers. */
 export const VXLAN = { vni: 1, port: 8472, overhead: 50 } as const;
@@ -118,16 +118,41 @@ function forwardOne(ctx: ForwardingContext, i: number, w: number, c: ForwardCoun
 export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters, b: BridgeCounters): number {
   let left = 0;
   const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp;
-  const phase = m.phase, isNew = m.isNew, loc = m.loc, route = m.route, fast = ctx.fastPath;
+  const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp, outPort = v.outPort;
+  const phase = m.phase, isNew = m.isNew, loc = m.loc, route = m.route, ttl = m.ttl, masq = m.masq, pathLen = m.pathLen, path = m.path, verdict = m.verdict;
+  const nodeReady = ctx.nodeReady, podNode = ctx.podNode, fast = ctx.fastPath && !ctx.rec;
+  // Without a trace, the two common cases of a conntrack hit are done here on
+  // hoisted columns: on to a ready node (toNode), and out the bridge to a pod of this
+  // node (bridgeOut). Anything else (a drop, a trace) takes those functions.
+  let toNodes = 0, bridged = 0, flooded = 0, delivered = 0;
   for (let i = 0; i < n; i++) {
     if (drop[i] !== 0) continue;
     if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; }
-    let w = fast && !isNew[i] ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
-    if (w === NEXT_BRIDGE) { c.toBridge++; bridgeOut(ctx, i, b); continue; }
+    let w = ctx.fastPath && !isNew[i] ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
+    if (w === NEXT_BRIDGE) {
+      c.toBridge++;
+      const node = loc[i]!, dst = dstIp[i]!;
+      if (fast && podNode.get(dst) === node) {
+        frame(v, ctx, i, node);
+        if (outPort[i] === PORT_FLOOD) flooded++; else bridged++;
+        verdict[i] = Verdict.DELIVERED_POD; drop[i] = DONE; delivered++;
+      } else bridgeOut(ctx, i, b);
+      continue;
+    }
+    if (fast && (w & 255) === NEXT_NODE) {
+      const to = w >>> 8, t = ttl[i]!;
+      if (t > 1 && nodeReady[to] !== 0) {
+        ttl[i] = t - 1; loc[i] = to; phase[i] = Phase.FROM_NODE; masq[i] = 0;
+        const k = pathLen[i]!;
+        if (k < MAX_PATH) { path[i * MAX_PATH + k] = to; pathLen[i] = k + 1; }
+        toNodes++;
+        continue;
+      }
+    }
     if (w === NEXT_SLOW) w = ctx.nextHop(loc[i]!, dstIp[i]!, route[i]!);
     if (w === NEXT_BRIDGE) left++;
     forwardOne(ctx, i, w, c);
   }
+  c.toNode += toNodes; b.forwarded += bridged; b.flooded += flooded; ctx.counters.delivered += delivered;
   return left;
 }
