@@ -25,6 +25,9 @@ export const VXLAN = { vni: 1, port: 8472, overhead: 50 } as const;
 /** Counters of the forward stage. */
 export interface ForwardCounters { local: number; toBridge: number; toPod: number; toNode: number; toCloud: number }
 
+/** What the forward stage tells the pass (see forwardStage). */
+export interface ForwardOut { left: number; phases: number }
+
 /** Fresh counters. */
 export function newForwardCounters(): ForwardCounters {
   return { local: 0, toBridge: 0, toPod: 0, toNode: 0, toCloud: 0 };
@@ -113,10 +116,13 @@ function forwardOne(ctx: ForwardingContext, i: number, w: number, c: ForwardCoun
  * kernel (F_NEXT); a new packet's is looked up here in the same table
  * (ctx.nextHop), so both give the same decision. A hit sent to the bridge came with
  * its bridge decision too, so it is delivered here (bridgeOut, counted in `b`).
- * Returns how many packets it left to the deliver stage.
+ * `out` gets how many packets it left to the deliver stage, and the phases of the
+ * packets still in flight after that stage (bit 1 << Phase, bit 0 at the cloud edge,
+ * as runPipeline collects them): the deliver stage finishes every packet left to it,
+ * so these are the next pass's phases.
  */
-export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters, b: BridgeCounters): number {
-  let left = 0;
+export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters, b: BridgeCounters, out: ForwardOut): void {
+  let left = 0, phases = 0;
   const v = ctx.dp.vec, m = ctx.meta;
   const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp, outPort = v.outPort;
   const phase = m.phase, isNew = m.isNew, loc = m.loc, route = m.route, ttl = m.ttl, masq = m.masq, pathLen = m.pathLen, path = m.path, verdict = m.verdict;
@@ -127,7 +133,7 @@ export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounte
   let toNodes = 0, bridged = 0, flooded = 0, delivered = 0;
   for (let i = 0; i < n; i++) {
     if (drop[i] !== 0) continue;
-    if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; }
+    if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; } // delivered or dropped
     let w = ctx.fastPath && !isNew[i] ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
     if (w === NEXT_BRIDGE) {
       c.toBridge++;
@@ -136,7 +142,7 @@ export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounte
         frame(v, ctx, i, node);
         if (outPort[i] === PORT_FLOOD) flooded++; else bridged++;
         verdict[i] = Verdict.DELIVERED_POD; drop[i] = DONE; delivered++;
-      } else bridgeOut(ctx, i, b);
+      } else bridgeOut(ctx, i, b); // delivered or dropped
       continue;
     }
     if (fast && (w & 255) === NEXT_NODE) {
@@ -145,14 +151,15 @@ export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounte
         ttl[i] = t - 1; loc[i] = to; phase[i] = Phase.FROM_NODE; masq[i] = 0;
         const k = pathLen[i]!;
         if (k < MAX_PATH) { path[i * MAX_PATH + k] = to; pathLen[i] = k + 1; }
-        toNodes++;
+        toNodes++; phases |= 1 << Phase.FROM_NODE;
         continue;
       }
     }
     if (w === NEXT_SLOW) w = ctx.nextHop(loc[i]!, dstIp[i]!, route[i]!);
     if (w === NEXT_BRIDGE) left++;
     forwardOne(ctx, i, w, c);
+    if (drop[i] === 0 && phase[i] !== Phase.TO_BRIDGE) phases |= loc[i] === CLOUD ? 1 : 1 << phase[i]!;
   }
   c.toNode += toNodes; b.forwarded += bridged; b.flooded += flooded; ctx.counters.delivered += delivered;
-  return left;
+  out.left = left; out.phases = phases;
 }
