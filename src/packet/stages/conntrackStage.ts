@@ -49,8 +49,9 @@ function traceHit(ctx: ForwardingContext, i: number, before: string): void {
  */
 export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCounters): number {
   const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, table = v.table, flags = v.flags, loc = m.loc;
-  for (let i = 0; i < n; i++) if (drop[i] === 0) { table[i] = loc[i]!; flags[i] = 0; }
+  const drop = v.drop, table = v.table, loc = m.loc;
+  // Zone = node. F_FLAGS holds only conntrack bits, which the lookup sets or clears for every live packet.
+  for (let i = 0; i < n; i++) if (drop[i] === 0) table[i] = loc[i]!;
   if (ctx.rec && drop[0] === 0) ctx.rec.enter(ctx.nodeName(loc[0]!), 'root');
   const before = ctx.rec && drop[0] === 0 ? formatPacket(v, 0) : '';
   if (ctx.fastPath) ctx.dp.fastPath(n, ctx.now, nodeTable(0), BRIDGE_AGEING_MS);

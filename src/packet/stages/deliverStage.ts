@@ -33,7 +33,7 @@ function traceDeliver(ctx: ForwardingContext, i: number): void {
 }
 
 /** Write packet i's frame out of `node`'s cni0: the bridge's table and port, cni0's MAC to the pod's (macFromIp: 0a:58 + its IP). */
-export function frame(v: PacketVector, ctx: ForwardingContext, i: number, node: number): void {
+function frame(v: PacketVector, ctx: ForwardingContext, i: number, node: number): void {
   v.table[i] = ctx.bridgeId[node]!; v.inPort[i] = 0;
   v.srcMacHi[i] = ctx.bridgeMacHi[node]!; v.srcMacLo[i] = ctx.bridgeMacLo[node]!;
   v.dstMacHi[i] = POD_MAC_HI; v.dstMacLo[i] = v.dstIp[i]!;

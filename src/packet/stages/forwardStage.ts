@@ -17,7 +17,7 @@ import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { CLOUD, DONE, MAX_PATH, Phase, Verdict } from '../PacketMeta.js';
 import { bridgeDeliver, type BridgeCounters } from './bridgeStage.js';
-import { bridgeOut, frame } from './deliverStage.js';
+import { bridgeOut } from './deliverStage.js';
 
 /** flannel's VXLAN network: VNI 1, the Linux VXLAN port 8472, 50 bytes of outer headers. */
 export const VXLAN = { vni: 1, port: 8472, overhead: 50 } as const;
@@ -125,7 +125,7 @@ export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounte
   let left = 0, phases = 0;
   const v = ctx.dp.vec, m = ctx.meta;
   const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp, outPort = v.outPort;
-  const phase = m.phase, isNew = m.isNew, loc = m.loc, route = m.route, ttl = m.ttl, masq = m.masq, pathLen = m.pathLen, path = m.path, verdict = m.verdict;
+  const phase = m.phase, loc = m.loc, route = m.route, ttl = m.ttl, masq = m.masq, pathLen = m.pathLen, path = m.path, verdict = m.verdict;
   const nodeReady = ctx.nodeReady, podNode = ctx.podNode, fast = ctx.fastPath && !ctx.rec;
   // Without a trace, the two common cases of a conntrack hit are done here on
   // hoisted columns: on to a ready node (toNode), and out the bridge to a pod of this
@@ -134,12 +134,15 @@ export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounte
   for (let i = 0; i < n; i++) {
     if (drop[i] !== 0) continue;
     if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; } // delivered or dropped
-    let w = ctx.fastPath && !isNew[i] ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
+    // The fast path gave a miss (a new packet) NEXT_SLOW, and nothing writes the column after it.
+    let w = ctx.fastPath ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
     if (w === NEXT_BRIDGE) {
       c.toBridge++;
       const node = loc[i]!, dst = dstIp[i]!;
       if (fast && podNode.get(dst) === node) {
-        frame(v, ctx, i, node);
+        // Delivered here without writing cni0's frame into the vector: the kernel made
+        // the bridge's decision (outPort) for that frame already, and nothing reads a
+        // delivered packet's MACs (bridgeOut writes them for a trace or a drop).
         if (outPort[i] === PORT_FLOOD) flooded++; else bridged++;
         verdict[i] = Verdict.DELIVERED_POD; drop[i] = DONE; delivered++;
       } else bridgeOut(ctx, i, b); // delivered or dropped
