@@ -9,7 +9,7 @@ import type { ForwardingContext } from './ForwardingContext.js';
 import { CLOUD, Phase } from './PacketMeta.js';
 import { bridgeStage, newBridgeCounters, type BridgeCounters } from './stages/bridgeStage.js';
 import { cloudStage } from './stages/cloudStage.js';
-import { conntrackStage, newConntrackCounters, type ConntrackCounters } from './stages/conntrackStage.js';
+import { conntrackStage, newConntrackCounters, type ConntrackCounters, type HitRoutes } from './stages/conntrackStage.js';
 import { deliverStage } from './stages/deliverStage.js';
 import { forwardStage, newForwardCounters, type ForwardCounters, type ForwardOut } from './stages/forwardStage.js';
 import { kubeProxyStage, newKubeProxyCounters, type KubeProxyCounters } from './stages/kubeProxyStage.js';
@@ -42,6 +42,8 @@ export function newStageCounters(): StageCounters {
 const ingress: BridgeIngress = { frames: 0, bridged: 0 };
 /** The forward stage's report to the pass. */
 const forwarded: ForwardOut = { left: 0, phases: 0 };
+/** The conntrack stage's report to the route stage. */
+const routed: HitRoutes = { hits: 0, noRoute: 0, cloud: 0 };
 
 /**
  * One pass: every stage once over the vector, in order. A stage none of whose
@@ -54,9 +56,9 @@ const forwarded: ForwardOut = { left: 0, phases: 0 };
 function pass(ctx: ForwardingContext, n: number, c: StageCounters, phases: number): number {
   if (phases & 1) cloudStage(ctx, n);
   if (phases & (1 << Phase.FROM_POD)) { podTxStage(ctx, n, ingress); bridgeStage(ctx, n, c.bridge, ingress); }
-  const fresh = conntrackStage(ctx, n, c.conntrack);
+  const fresh = conntrackStage(ctx, n, c.conntrack, routed);
   if (fresh !== 0) kubeProxyStage(ctx, n, c.kubeProxy);
-  routeStage(ctx, n, c.route, fresh);
+  routeStage(ctx, n, c.route, fresh, routed);
   if (fresh !== 0) natStage(ctx, n, c.nat);
   forwardStage(ctx, n, c.forward, c.bridge, forwarded);
   if (forwarded.left !== 0) deliverStage(ctx, n, c.bridge);
