@@ -84,7 +84,8 @@ let zoneCount: usize = 0;
  * Linux conntrack timeouts in ms; kube-proxy's where it sets them
  * (tcp established 24 h, close-wait 1 h), the kernel's defaults otherwise.
  */
-function timeoutMs(proto: u32, state: u32): f64 {
+// @ts-ignore: decorator
+@inline function timeoutMs(proto: u32, state: u32): f64 {
   if (proto == 6) {
     switch (state) {
       case CT_SYN_SENT: return CT_TO_SYN_SENT;
@@ -235,6 +236,12 @@ function tcpNext(state: u32, status: u32, reply: bool, flags: u32): u32 {
 
 /** Advance connection `id` for packet i seen in direction `reply`, rewrite the packet by the NAT, set the results. */
 function track(i: i32, id: u32, reply: bool, now: f64, isNew: bool): void {
+  trackInline(i, id, reply, now, isNew);
+}
+
+/** track's body, inlined into ctLookup's loop (the hit of every established packet). */
+// @ts-ignore: decorator
+@inline function trackInline(i: i32, id: u32, reply: bool, now: f64, isNew: bool): void {
   const e = entries + <usize>id * ENTRY;
   const k0 = load<u32>(e);
   const proto = k0 & 255;
@@ -275,7 +282,8 @@ function track(i: i32, id: u32, reply: bool, now: f64, isNew: bool): void {
 }
 
 /** The live connection a slot names, or 0 after removing it when it has expired. */
-function liveRef(slot: usize, now: f64): u32 {
+// @ts-ignore: decorator
+@inline function liveRef(slot: usize, now: f64): u32 {
   const ref = load<u32>(slot);
   const id = ref >>> 1;
   if (load<f64>(entries + <usize>id * ENTRY, 32) <= now) { removeEntry(id); return 0; }
@@ -329,7 +337,7 @@ export function ctLookup(n: i32, now: f64): void {
       set(F_FLAGS, i, get(F_FLAGS, i) & ~FLAG_CT_MASK);
       continue;
     }
-    track(i, ref >>> 1, (ref & 1) != 0, now, false);
+    trackInline(i, ref >>> 1, (ref & 1) != 0, now, false);
   }
 }
 

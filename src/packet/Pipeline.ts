@@ -9,12 +9,12 @@ import type { ForwardingContext } from './ForwardingContext.js';
 import { CLOUD, Phase } from './PacketMeta.js';
 import { bridgeStage, newBridgeCounters, type BridgeCounters } from './stages/bridgeStage.js';
 import { cloudStage } from './stages/cloudStage.js';
-import { conntrackStage, newConntrackCounters, type ConntrackCounters } from './stages/conntrackStage.js';
+import { conntrackStage, newConntrackCounters, type ConntrackCounters, type HitRoutes } from './stages/conntrackStage.js';
 import { deliverStage } from './stages/deliverStage.js';
-import { forwardStage, newForwardCounters, type ForwardCounters } from './stages/forwardStage.js';
+import { forwardStage, newForwardCounters, type ForwardCounters, type ForwardOut } from './stages/forwardStage.js';
 import { kubeProxyStage, newKubeProxyCounters, type KubeProxyCounters } from './stages/kubeProxyStage.js';
 import { natStage, newNatCounters, type NatCounters } from './stages/natStage.js';
-import { podTxStage } from './stages/podTxStage.js';
+import { podTxStage, type BridgeIngress } from './stages/podTxStage.js';
 import { newRouteCounters, routeStage, type RouteCounters } from './stages/routeStage.js';
 
 /** A packet crosses at most this many places (source node, LB node, endpoint node, cloud...). */
@@ -38,32 +38,41 @@ export function newStageCounters(): StageCounters {
   };
 }
 
+/** podTxStage's marks for the bridge stage (one pass at a time, so one object serves every pass). */
+const ingress: BridgeIngress = { frames: 0, bridged: 0 };
+/** The forward stage's report to the pass. */
+const forwarded: ForwardOut = { left: 0, phases: 0 };
+/** The conntrack stage's report to the route stage. */
+const routed: HitRoutes = { hits: 0, noRoute: 0, cloud: 0 };
+
 /**
  * One pass: every stage once over the vector, in order. A stage none of whose
  * packets is present is skipped (`phases`: bit 1 << Phase of every live packet, bit 0
  * for a packet at the cloud edge; the conntrack stage says how many are new, the
  * forward stage how many it sent to the bridge): a skipped stage would have done
  * nothing and recorded nothing, so traces and results are those of the full pass.
+ * Returns the phases of the packets still in flight, as the forward stage saw them.
  */
-function pass(ctx: ForwardingContext, n: number, c: StageCounters, phases: number): void {
+function pass(ctx: ForwardingContext, n: number, c: StageCounters, phases: number): number {
   if (phases & 1) cloudStage(ctx, n);
-  if (phases & (1 << Phase.FROM_POD)) { podTxStage(ctx, n); bridgeStage(ctx, n, c.bridge); }
-  const fresh = conntrackStage(ctx, n, c.conntrack);
+  if (phases & (1 << Phase.FROM_POD)) { podTxStage(ctx, n, ingress); bridgeStage(ctx, n, c.bridge, ingress); }
+  const fresh = conntrackStage(ctx, n, c.conntrack, routed);
   if (fresh !== 0) kubeProxyStage(ctx, n, c.kubeProxy);
-  routeStage(ctx, n, c.route, fresh);
+  routeStage(ctx, n, c.route, fresh, routed);
   if (fresh !== 0) natStage(ctx, n, c.nat);
-  if (forwardStage(ctx, n, c.forward, c.bridge) !== 0) deliverStage(ctx, n, c.bridge);
+  forwardStage(ctx, n, c.forward, c.bridge, forwarded);
+  if (forwarded.left !== 0) deliverStage(ctx, n, c.bridge);
+  return forwarded.phases;
 }
 
 /** Run packets 0..n-1 (placed by the caller: vector columns + meta.reset) until each is delivered or dropped. */
 export function runPipeline(ctx: ForwardingContext, n: number, c: StageCounters): void {
-  const m = ctx.meta;
+  const m = ctx.meta, d0 = ctx.dp.vec.drop, loc = m.loc, phase = m.phase;
+  let phases = 0;
+  for (let i = 0; i < n; i++) if (d0[i] === 0) phases |= loc[i] === CLOUD ? 1 : 1 << phase[i]!;
   for (let p = 0; p < MAX_PASSES; p++) {
-    const d = ctx.dp.vec.drop, loc = m.loc, phase = m.phase;
-    let phases = 0;
-    for (let i = 0; i < n; i++) if (d[i] === 0) phases |= loc[i] === CLOUD ? 1 : 1 << phase[i]!;
     if (phases === 0) return;
-    pass(ctx, n, c, phases);
+    phases = pass(ctx, n, c, phases);
   }
   const d = ctx.dp.vec.drop;
   for (let i = 0; i < n; i++) if (d[i] === 0) ctx.drop(i, TTL_EXCEEDED);

@@ -12,6 +12,7 @@ import { POD_NOT_RUNNING } from '../../../assembly/shared/drop.js';
 import { formatMac } from '../../../engine/net/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { Phase, Verdict } from '../PacketMeta.js';
+import type { BridgeIngress } from './podTxStage.js';
 
 /** Default bridge ageing time (`bridge ... ageing_time`, 300 s). */
 export const BRIDGE_AGEING_MS = 300_000;
@@ -66,31 +67,27 @@ export function bridgeDeliver(ctx: ForwardingContext, i: number): void {
 }
 
 /**
- * Run the bridge on packets 0..n-1 sent by local pods of bridged nodes (Phase.FROM_POD):
- * learn sources, decide F_OUT_PORT; frames for the bridge's own MAC go up to the IP
- * stages, the others are marked bridged (conntrack sees them, the forward stage delivers).
+ * Run the bridge on the frames podTxStage marked (`ingress`: F_TABLE = bridge, F_IN_PORT
+ * = the pod's port, every other packet F_TABLE 0 and a group source MAC): learn
+ * sources, decide F_OUT_PORT; frames for the bridge's own MAC go up to the IP stages,
+ * the others are marked bridged (conntrack sees them, the forward stage delivers).
  */
-export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
-  const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, table = v.table, phase = m.phase, loc = m.loc, hasBridge = ctx.hasBridge;
-  const brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo;
-  let any = 0, bridged = 0;
-  for (let i = 0; i < n; i++) {
-    const mine = drop[i] === 0 && phase[i] === Phase.FROM_POD && hasBridge[loc[i]!] === 1;
-    if (mine) {
-      const node = loc[i]!;
-      table[i] = node + 1; v.inPort[i] = m.inPort[i]!; any++;
-      if (v.dstMacLo[i] !== brLo[node] || v.dstMacHi[i] !== brHi[node]) bridged++;
-    } else { table[i] = 0; v.srcMacHi[i] = 0xffff; v.srcMacLo[i] = 0xffffffff; } // a group source is never learned
-  }
-  if (any === 0) return;
+export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters, ingress: BridgeIngress): void {
+  if (ingress.frames === 0) return;
   c.learned += ctx.dp.fdbLearn(n, ctx.now);
   const learn = ctx.rec ? learnText(ctx, ctx.dp.vec, 0) : '';
   // Frames to the bridge's own MAC go up to the IP stack whatever the FDB says: with
   // only those (a pod talking to a Service or another node), no lookup is needed.
-  if (bridged !== 0) ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
-  const vv = ctx.dp.vec;
-  const vtable = vv.table, result = vv.result, macLo = vv.dstMacLo, macHi = vv.dstMacHi, outPort = vv.outPort;
+  if (ingress.bridged !== 0) ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
+  const vv = ctx.dp.vec, m = ctx.meta;
+  const vtable = vv.table, result = vv.result, outPort = vv.outPort, phase = m.phase;
+  if (ingress.bridged === 0 && !ctx.rec) { // every frame goes up to the host: only moves to count
+    let moved = 0;
+    for (let i = 0; i < n; i++) if (vtable[i] !== 0 && result[i] === LEARN_MOVED) moved++;
+    c.moved += moved; c.toHost += ingress.frames;
+    return;
+  }
+  const loc = m.loc, macLo = vv.dstMacLo, macHi = vv.dstMacHi, brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo;
   for (let i = 0; i < n; i++) {
     if (vtable[i] === 0) continue;
     const node = loc[i]!;

@@ -40,31 +40,42 @@ function traceHit(ctx: ForwardingContext, i: number, before: string): void {
   });
 }
 
+/** What the conntrack stage tells the route stage (see conntrackStage). */
+export interface HitRoutes { hits: number; noRoute: number; cloud: number }
+
 /**
  * Look every live packet's connection up in its node's zone; mark misses as new and
  * return how many (kube-proxy and the NAT stage only act on those). With
  * ctx.fastPath the lookup is Datapath.fastPath, which also routes the hits and decides
  * their next stage (the route and forward stages read its columns): same conntrack
- * outputs, so this stage and its trace are unchanged.
+ * outputs, so this stage and its trace are unchanged. With the fast path, each hit's
+ * route is copied to meta.route here, and `routed` gets the hits, how many of them
+ * have no route, and how many live packets sit at the cloud edge, so that the route
+ * stage needs no loop of its own when there is no new packet.
  */
-export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCounters): number {
+export function conntrackStage(ctx: ForwardingContext, n: number, c: ConntrackCounters, routed: HitRoutes): number {
   const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, table = v.table, flags = v.flags, loc = m.loc;
-  for (let i = 0; i < n; i++) if (drop[i] === 0) { table[i] = loc[i]!; flags[i] = 0; }
+  const drop = v.drop, table = v.table, loc = m.loc;
+  // Zone = node. F_FLAGS holds only conntrack bits, which the lookup sets or clears for every live packet.
+  for (let i = 0; i < n; i++) if (drop[i] === 0) table[i] = loc[i]!;
   if (ctx.rec && drop[0] === 0) ctx.rec.enter(ctx.nodeName(loc[0]!), 'root');
   const before = ctx.rec && drop[0] === 0 ? formatPacket(v, 0) : '';
-  if (ctx.fastPath) ctx.dp.fastPath(n, ctx.now, nodeTable(0), BRIDGE_AGEING_MS);
+  const fast = ctx.fastPath;
+  if (fast) ctx.dp.fastPath(n, ctx.now, nodeTable(0), BRIDGE_AGEING_MS);
   else ctx.dp.ctLookup(n, ctx.now);
   const vv = ctx.dp.vec;
-  const vdrop = vv.drop, result = vv.result, vflags = vv.flags, isNew = m.isNew;
-  let hits = 0, misses = 0, replies = 0;
+  const vdrop = vv.drop, result = vv.result, vflags = vv.flags, fastRoute = vv.route, isNew = m.isNew, route = m.route;
+  let hits = 0, misses = 0, replies = 0, noRoute = 0, cloud = 0;
   for (let i = 0; i < n; i++) {
-    if (vdrop[i] !== 0 || loc[i] === CLOUD) continue;
+    if (vdrop[i] !== 0) continue;
+    if (loc[i] === CLOUD) { cloud++; continue; }
     if (result[i] === 0) { isNew[i] = 1; misses++; continue; }
     isNew[i] = 0; hits++;
+    if (fast) { const r = fastRoute[i]!; route[i] = r; if (r === 0) noRoute++; }
     if (vflags[i]! & FLAG_CT_REPLY) replies++;
     if (ctx.rec) traceHit(ctx, i, before);
   }
   c.hits += hits; c.misses += misses; c.replies += replies;
+  routed.hits = hits; routed.noRoute = noRoute; routed.cloud = cloud;
   return misses;
 }

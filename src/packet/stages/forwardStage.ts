@@ -12,10 +12,10 @@
 import { NO_ROUTE, NODE_DOWN, TTL_EXCEEDED, ARP_FAILED } from '../../../assembly/shared/drop.js';
 import { formatIp } from '../../../engine/net/index.js';
 import type { NodeRoute } from '../../network/index.js';
-import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW } from '../../../engine/datapath/index.js';
+import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW, PORT_FLOOD } from '../../../engine/datapath/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
-import { CLOUD, Phase, Verdict } from '../PacketMeta.js';
+import { CLOUD, DONE, MAX_PATH, Phase, Verdict } from '../PacketMeta.js';
 import { bridgeDeliver, type BridgeCounters } from './bridgeStage.js';
 import { bridgeOut } from './deliverStage.js';
 
@@ -24,6 +24,9 @@ export const VXLAN = { vni: 1, port: 8472, overhead: 50 } as const;
 
 /** Counters of the forward stage. */
 export interface ForwardCounters { local: number; toBridge: number; toPod: number; toNode: number; toCloud: number }
+
+/** What the forward stage tells the pass (see forwardStage). */
+export interface ForwardOut { left: number; phases: number }
 
 /** Fresh counters. */
 export function newForwardCounters(): ForwardCounters {
@@ -113,21 +116,53 @@ function forwardOne(ctx: ForwardingContext, i: number, w: number, c: ForwardCoun
  * kernel (F_NEXT); a new packet's is looked up here in the same table
  * (ctx.nextHop), so both give the same decision. A hit sent to the bridge came with
  * its bridge decision too, so it is delivered here (bridgeOut, counted in `b`).
- * Returns how many packets it left to the deliver stage.
+ * `out` gets how many packets it left to the deliver stage, and the phases of the
+ * packets still in flight after that stage (bit 1 << Phase, bit 0 at the cloud edge,
+ * as runPipeline collects them): the deliver stage finishes every packet left to it,
+ * so these are the next pass's phases.
  */
-export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters, b: BridgeCounters): number {
-  let left = 0;
+export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters, b: BridgeCounters, out: ForwardOut): void {
+  let left = 0, phases = 0;
   const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp;
-  const phase = m.phase, isNew = m.isNew, loc = m.loc, route = m.route, fast = ctx.fastPath;
+  const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp, outPort = v.outPort;
+  const phase = m.phase, loc = m.loc, route = m.route, ttl = m.ttl, masq = m.masq, pathLen = m.pathLen, path = m.path, verdict = m.verdict;
+  const nodeReady = ctx.nodeReady, podNode = ctx.podNode, fast = ctx.fastPath && !ctx.rec;
+  // Without a trace, the two common cases of a conntrack hit are done here on
+  // hoisted columns: on to a ready node (toNode), and out the bridge to a pod of this
+  // node (bridgeOut). Anything else (a drop, a trace) takes those functions.
+  let toNodes = 0, bridged = 0, flooded = 0, delivered = 0;
   for (let i = 0; i < n; i++) {
     if (drop[i] !== 0) continue;
-    if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; }
-    let w = fast && !isNew[i] ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
-    if (w === NEXT_BRIDGE) { c.toBridge++; bridgeOut(ctx, i, b); continue; }
+    if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; } // delivered or dropped
+    // The fast path gave a miss (a new packet) NEXT_SLOW, and nothing writes the column after it.
+    let w = ctx.fastPath ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
+    if (w === NEXT_BRIDGE) {
+      c.toBridge++;
+      const node = loc[i]!, dst = dstIp[i]!;
+      if (fast && podNode.get(dst) === node) {
+        // Delivered here without writing cni0's frame into the vector: the kernel made
+        // the bridge's decision (outPort) for that frame already, and nothing reads a
+        // delivered packet's MACs (bridgeOut writes them for a trace or a drop).
+        if (outPort[i] === PORT_FLOOD) flooded++; else bridged++;
+        verdict[i] = Verdict.DELIVERED_POD; drop[i] = DONE; delivered++;
+      } else bridgeOut(ctx, i, b); // delivered or dropped
+      continue;
+    }
+    if (fast && (w & 255) === NEXT_NODE) {
+      const to = w >>> 8, t = ttl[i]!;
+      if (t > 1 && nodeReady[to] !== 0) {
+        ttl[i] = t - 1; loc[i] = to; phase[i] = Phase.FROM_NODE; masq[i] = 0;
+        const k = pathLen[i]!;
+        if (k < MAX_PATH) { path[i * MAX_PATH + k] = to; pathLen[i] = k + 1; }
+        toNodes++; phases |= 1 << Phase.FROM_NODE;
+        continue;
+      }
+    }
     if (w === NEXT_SLOW) w = ctx.nextHop(loc[i]!, dstIp[i]!, route[i]!);
     if (w === NEXT_BRIDGE) left++;
     forwardOne(ctx, i, w, c);
+    if (drop[i] === 0 && phase[i] !== Phase.TO_BRIDGE) phases |= loc[i] === CLOUD ? 1 : 1 << phase[i]!;
   }
-  return left;
+  c.toNode += toNodes; b.forwarded += bridged; b.flooded += flooded; ctx.counters.delivered += delivered;
+  out.left = left; out.phases = phases;
 }

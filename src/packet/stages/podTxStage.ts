@@ -34,28 +34,49 @@ function traceRoute(ctx: ForwardingContext, i: number, onLink: boolean, node: nu
   }
 }
 
-/** Run on packets 0..n-1 sent by a local pod (Phase.FROM_POD): next hop and MACs. */
-export function podTxStage(ctx: ForwardingContext, n: number): void {
+/** What podTxStage hands the bridge stage: frames marked for a bridge, and how many of them are not for the bridge's own MAC. */
+export interface BridgeIngress { frames: number; bridged: number }
+
+/**
+ * Run on packets 0..n-1 sent by a local pod (Phase.FROM_POD): next hop and MACs. In
+ * the same loop, the frame of every packet still live at a bridged node is marked for
+ * the bridge stage (F_TABLE = its bridge, F_IN_PORT = the pod's port) and every other
+ * packet gets a group source MAC (never learned), so the bridge stage needs no pass of
+ * its own before learning. `out` gets the counts the bridge stage reads.
+ */
+export function podTxStage(ctx: ForwardingContext, n: number, out: BridgeIngress): void {
   const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, phase = m.phase, loc = m.loc, srcIp = v.srcIp, dstIp = v.dstIp;
+  const drop = v.drop, phase = m.phase, loc = m.loc, srcIp = v.srcIp, dstIp = v.dstIp, table = v.table, inPort = v.inPort, podPort = m.inPort;
+  const srcMacHi = v.srcMacHi, srcMacLo = v.srcMacLo, dstMacHi = v.dstMacHi, dstMacLo = v.dstMacLo;
+  const nodeReady = ctx.nodeReady, hasBridge = ctx.hasBridge, bridgeIp = ctx.bridgeIp, cidrMask = ctx.cidrMask, cidrBase = ctx.cidrBase;
+  const brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo, podNode = ctx.podNode;
+  let frames = 0, bridged = 0;
   for (let i = 0; i < n; i++) {
-    if (drop[i] !== 0 || phase[i] !== Phase.FROM_POD) continue;
+    table[i] = 0;
+    if (drop[i] !== 0 || phase[i] !== Phase.FROM_POD) { srcMacHi[i] = 0xffff; srcMacLo[i] = 0xffffffff; continue; } // a group source is never learned
     const node = loc[i]!;
-    if (!ctx.nodeReady[node]) { ctx.rec?.step({ point: 'pod-eth0', action: 'drop', detail: `${ctx.nodes[node]!.node.name} is NotReady` }); ctx.drop(i, NODE_DOWN); continue; }
+    if (!nodeReady[node]) {
+      ctx.rec?.step({ point: 'pod-eth0', action: 'drop', detail: `${ctx.nodes[node]!.node.name} is NotReady` }); ctx.drop(i, NODE_DOWN);
+      srcMacHi[i] = 0xffff; srcMacLo[i] = 0xffffffff; continue;
+    }
     const src = srcIp[i]!, dst = dstIp[i]!;
-    v.srcMacHi[i] = POD_MAC_HI; v.srcMacLo[i] = src; // macFromIp(src)
+    srcMacHi[i] = POD_MAC_HI; srcMacLo[i] = src; // macFromIp(src)
     let onLink = false;
-    if (!ctx.hasBridge[node]) { v.dstMacHi[i] = CALICO_HOST_MAC.hi; v.dstMacLo[i] = CALICO_HOST_MAC.lo; }
+    if (!hasBridge[node]) { dstMacHi[i] = CALICO_HOST_MAC.hi; dstMacLo[i] = CALICO_HOST_MAC.lo; }
     else {
-      const brIp = ctx.bridgeIp[node]!;
-      onLink = ((dst & ctx.cidrMask[node]!) >>> 0) === ctx.cidrBase[node] && dst !== brIp;
-      if (onLink) { v.dstMacHi[i] = POD_MAC_HI; v.dstMacLo[i] = dst; } // macFromIp(dst)
-      else { v.dstMacHi[i] = ctx.bridgeMacHi[node]!; v.dstMacLo[i] = ctx.bridgeMacLo[node]!; }
-      if (onLink && ctx.podNode.get(dst) !== node) {
+      onLink = ((dst & cidrMask[node]!) >>> 0) === cidrBase[node] && dst !== bridgeIp[node];
+      if (onLink) { dstMacHi[i] = POD_MAC_HI; dstMacLo[i] = dst; } // macFromIp(dst)
+      else { dstMacHi[i] = brHi[node]!; dstMacLo[i] = brLo[node]!; }
+      if (onLink && podNode.get(dst) !== node) {
         ctx.rec?.step({ point: 'arp', dev: 'eth0', action: 'fail', detail: `who-has ${formatIp(dst)}: no answer on ${ctx.nodes[node]!.bridge!.name}` });
-        ctx.drop(i, ARP_FAILED); continue;
+        ctx.drop(i, ARP_FAILED);
+        srcMacHi[i] = 0xffff; srcMacLo[i] = 0xffffffff; continue;
       }
+      table[i] = node + 1; inPort[i] = podPort[i]!; frames++; // the bridge's FDB table id is node + 1
+      if (onLink) bridged++; // any other frame is addressed to the bridge's own MAC
     }
     if (ctx.rec) traceRoute(ctx, i, onLink, node);
+    if (!hasBridge[node]) { srcMacHi[i] = 0xffff; srcMacLo[i] = 0xffffffff; } // no bridge to learn it
   }
+  out.frames = frames; out.bridged = bridged;
 }

@@ -9,6 +9,7 @@ import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatRoute, nodeTable } from '../../network/index.js';
 import { formatPacket } from '../formatPacket.js';
 import { Phase } from '../PacketMeta.js';
+import type { HitRoutes } from './conntrackStage.js';
 
 /** Counters of the route stage. */
 export interface RouteCounters { lookups: number; misses: number }
@@ -22,9 +23,11 @@ export function newRouteCounters(): RouteCounters {
  * Look every live packet's destination up in its node's route table; the route id
  * lands in meta.route. Conntrack hits were already routed by the fast path (same
  * table, same destination after NAT): only new packets take the LPM call here, and
- * with none (`fresh`, the conntrack stage's count) there is no call to prepare.
+ * with none (`fresh`, the conntrack stage's count) there is no call to prepare; then,
+ * with no packet at the cloud edge either, every live packet is a hit whose route the
+ * conntrack stage already copied (`routed`), so only the counters are left.
  */
-export function routeStage(ctx: ForwardingContext, n: number, c: RouteCounters, fresh: number): void {
+export function routeStage(ctx: ForwardingContext, n: number, c: RouteCounters, fresh: number, routed: HitRoutes): void {
   const v = ctx.dp.vec, m = ctx.meta;
   const drop = v.drop, table = v.table, loc = m.loc, isNew = m.isNew, fast = ctx.fastPath;
   if (!fast || fresh !== 0) {
@@ -36,16 +39,19 @@ export function routeStage(ctx: ForwardingContext, n: number, c: RouteCounters, 
     if (slow !== 0) ctx.dp.lpmLookup(n);
   }
   const vv = ctx.dp.vec;
-  const vdrop = vv.drop, result = vv.result, fastRoute = vv.route, route = m.route;
-  let lookups = 0, misses = 0;
-  for (let i = 0; i < n; i++) {
-    if (vdrop[i] !== 0) continue;
-    const r = fast && !isNew[i] ? fastRoute[i]! : result[i]!;
-    route[i] = r;
-    lookups++;
-    if (r === 0) misses++;
+  if (fast && fresh === 0 && routed.cloud === 0) { c.lookups += routed.hits; c.misses += routed.noRoute; }
+  else {
+    const vdrop = vv.drop, result = vv.result, fastRoute = vv.route, route = m.route;
+    let lookups = 0, misses = 0;
+    for (let i = 0; i < n; i++) {
+      if (vdrop[i] !== 0) continue;
+      const r = fast && !isNew[i] ? fastRoute[i]! : result[i]!;
+      route[i] = r;
+      lookups++;
+      if (r === 0) misses++;
+    }
+    c.lookups += lookups; c.misses += misses;
   }
-  c.lookups += lookups; c.misses += misses;
   if (ctx.rec && vv.drop[0] === 0 && m.phase[0] !== Phase.BRIDGED) {
     const node = m.loc[0]!;
     const local = ctx.localIps.get(vv.dstIp[0]!) === node;

@@ -5,7 +5,8 @@
 // backends, on new and established flows, forward and reply.
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, createDatapath, type Backend } from '../../../engine/datapath/index.js';
-import { CNI_MODES, type ClusterState } from '../../../src/cluster/index.js';
+import { Replayer } from '../../../engine/replay/index.js';
+import { CNI_MODES, clusterCodec, clusterProjection, type ClusterState } from '../../../src/cluster/index.js';
 import { ForwardingContext, forwardTraffic, tracePacket, type TrafficSpec } from '../../../src/packet/index.js';
 import { applyYaml } from '../../support/cluster.js';
 import { seedCluster } from '../../support/flows.js';
@@ -71,5 +72,45 @@ describe.each(BACKENDS)('fast path (%s)', (backend) => {
     }
     const lb = { src: 'internet', dst: 'svc/web-lb', port: 80, proto: 'tcp' as const, reply: true };
     expect(tracePacket(c.state, fastDp, lb)).toEqual(tracePacket(c.state, slowDp, lb));
+  });
+});
+
+// The forward stage finishes a conntrack hit's two common cases on its own columns
+// (on to a ready node; out the bridge to a pod of this node) and hands every other
+// case to toNode / bridgeOut: a hit whose next node failed, or whose pod went away
+// after the connection was made, must drop as it does with the fast path off.
+describe.each(BACKENDS)('fast path, established flows after a change (%s)', (backend) => {
+  it('a hit towards a failed node drops NODE_DOWN; a hit for a deleted endpoint pod drops ARP_FAILED; same results with the fast path off', () => {
+    const { c, far } = seedCluster(dir);
+    const farPod = c.state.pods.get(`default/${far}`)!;
+    const [fast, slow] = contexts(backend, c.state);
+    const toPod: TrafficSpec = { from: 'pod/client', to: farPod.ip!, port: 80, proto: 'tcp', flows: 10, packets: 3 };
+    const toSvc: TrafficSpec = { from: 'pod/client', to: 'svc/nginx', port: 80, proto: 'tcp', flows: 30, packets: 3 };
+    for (const spec of [toPod, toSvc]) {
+      const a = forwardTraffic(fast, spec), b = forwardTraffic(slow, spec);
+      expect(a).toEqual(b);
+      expect(a.dropped).toBe(0);
+    }
+    // The endpoint pods go (the ReplicaSet scaled to 0): connections DNATed to the far
+    // one's address still reach its node, where no pod answers for it any more.
+    c.execute({ type: 'Scale', kind: 'ReplicaSet', namespace: 'default', name: 'nginx-rs', replicas: 0 }, 20_000);
+    expect([...c.state.pods.values()].some((p) => p.ip === farPod.ip)).toBe(false);
+    for (const ctx of [fast, slow]) ctx.load(c.state); // the live state changed in place
+    const a = forwardTraffic(fast, toSvc), b = forwardTraffic(slow, toSvc);
+    expect(a).toEqual(b);
+    expect(a.counters.conntrack.hits).toBeGreaterThan(0);
+    expect(a.dropped).toBe(toSvc.flows * toSvc.packets);
+    expect(a.flows.some((f) => f.reason === 'ARP_FAILED' && f.nodes.length === 2)).toBe(true); // at the far node's bridge
+    // Its node fails: established packets to it stop at the sending node.
+    c.execute({ type: 'FailNode', name: farPod.node! }, 30_000);
+    const failedSeq = [...c.log.read(1, c.log.lastSeq())].find((e) => e.type === 'NodeFailed')!.seq;
+    const atFailure = new Replayer(c.log, clusterCodec(), clusterProjection).stateAt({ seq: failedSeq }).state;
+    for (const ctx of [fast, slow]) ctx.load(atFailure);
+    const d = forwardTraffic(fast, toPod), e = forwardTraffic(slow, toPod);
+    expect(d).toEqual(e);
+    expect(d.counters.conntrack.hits).toBe(toPod.flows * toPod.packets);
+    expect(d.dropped).toBe(toPod.flows * toPod.packets);
+    expect(d.flows.every((f) => f.reason === 'NODE_DOWN')).toBe(true);
+    expect(fast.counters).toEqual(slow.counters);
   });
 });
