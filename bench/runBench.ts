@@ -2,6 +2,7 @@
 // `podnet bench` and `npm run bench`. Suites only measure; this adds what makes figures
 // comparable across runs and commits: the machine, Node's version, the date, the commit.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import type { BenchResult, BenchUnit } from './BenchResult.js';
 import { SuiteSkipped } from './SuiteSkipped.js';
@@ -63,6 +64,13 @@ export interface BenchReport {
   commit?: string;
   mode: 'full' | 'quick' | 'smoke';
   results: BenchResult[];
+  /**
+   * Per suite, the percentage of the machine's CPU time the hypervisor gave to other
+   * guests while it ran (Linux /proc/stat "steal"); absent where the system does not
+   * say. On a shared VM the figures drop with it: a row measured under 20% steal is
+   * not this machine's capacity.
+   */
+  stealPct?: Record<string, number>;
   /** Suites that could not run here, and why. */
   skipped: { suite: string; reason: string }[];
 }
@@ -86,6 +94,17 @@ function gitCommit(): string | undefined {
   }
 }
 
+/** CPU time so far, all CPUs (clock ticks): total and stolen, from /proc/stat's first line; undefined off Linux. */
+function cpuTicks(): { total: number; steal: number } | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (f.length < 8 || f.some((x) => !Number.isFinite(x))) return undefined;
+    return { total: f.reduce((a, b) => a + b, 0), steal: f[7]! };
+  } catch {
+    return undefined;
+  }
+}
+
 /** wasm rows get ratioToTs from the ts row of the same suite and name, when a suite left it out. */
 function withRatios(rows: BenchResult[]): BenchResult[] {
   return rows.map((r) => {
@@ -106,7 +125,12 @@ export async function runBench(o: RunBenchOptions): Promise<BenchReport> {
     if (!entry) throw new Error(`runBench: unknown suite ${name}`);
     o.onSuite?.(name, i, o.suites.length);
     try {
+      const before = cpuTicks();
       const rows = await entry.run({ quick: o.quick, smoke: o.smoke });
+      const after = cpuTicks();
+      if (before && after && after.total > before.total) {
+        (report.stealPct ??= {})[name] = Math.round((100 * (after.steal - before.steal)) / (after.total - before.total));
+      }
       report.results.push(...withRatios(rows.map((r) => ({ ...r, unit: r.unit ?? entry.unit(r.name) }))));
     } catch (e) {
       if (!(e instanceof SuiteSkipped)) throw e;

@@ -29,6 +29,11 @@ export function formatBench(report: BenchReport): string {
   const notes = report.results.filter((r) => r.note && r.backend !== 'ts').map((r) => `  ${r.name}: ${r.note}`);
   if (notes.length) lines.push('', 'notes:', ...notes);
   for (const s of report.skipped) lines.push('', `skipped ${s.suite}: ${s.reason}`);
+  if (report.stealPct) {
+    const steal = Object.entries(report.stealPct);
+    const busy = steal.some(([, p]) => p >= 5);
+    lines.push('', `hypervisor steal: ${steal.map(([suite, p]) => `${suite} ${p}%`).join(', ')}${busy ? ' (other guests took CPU time: figures under steal are low; rerun when it is near 0)' : ''}`);
+  }
   const m = report.machine;
   lines.push('', `${report.mode} run, ${report.date}, ${m.cpu} (${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB), node ${report.node}${report.commit ? `, commit ${report.commit}` : ''}`);
   return lines.join('\n');

@@ -8,6 +8,7 @@ interface Report {
   mode: string;
   results: { suite: string; name: string; backend: string; opsPerSec: number; meanNs: number; p99Ns: number; samples: number; ratioToTs?: number; unit: string }[];
   skipped: { suite: string; reason: string }[];
+  stealPct?: Record<string, number>;
 }
 
 // smoke sizes keep lpm-large's table 16-8-8: one floor, its 2^16-slot root
@@ -23,6 +24,11 @@ describe('podnet bench (spawned, no TTY)', () => {
     expect(report.machine.cores).toBeGreaterThan(0);
     expect(Number.isNaN(Date.parse(report.date))).toBe(false);
     expect(report.mode).toBe('smoke');
+    if (process.platform === 'linux') { // /proc/stat: the share of CPU time the hypervisor took while the suite ran
+      expect(Object.keys(report.stealPct ?? {})).toEqual(['kernels']);
+      expect(report.stealPct!.kernels).toBeGreaterThanOrEqual(0);
+      expect(report.stealPct!.kernels).toBeLessThanOrEqual(100);
+    }
     // every kernel figure on both backends, the wasm row carrying the ratio to ts
     expect(report.results.map((x) => `${x.name}/${x.backend}`).sort()).toEqual(KERNELS.flatMap((n) => [`${n}/wasm`, `${n}/ts`]).sort());
     for (const x of report.results) {
@@ -48,6 +54,7 @@ describe('podnet bench (spawned, no TTY)', () => {
     expect(lines.find((l) => l.startsWith('lpm-large ') && /\swasm\s/.test(l))).toMatch(/packets\/s\s+.*\d\.\d\dx$/);
     expect(lines.find((l) => l.startsWith('conntrack-insert ') && /\sts\s/.test(l))).toMatch(/packets\/s/);
     expect(r.stdout).toContain('smoke run');
+    if (process.platform === 'linux') expect(r.stdout).toMatch(/^hypervisor steal: kernels \d+%/m);
   });
 
   it('log suite: append, replay and stateAt figures in events and queries', () => {
