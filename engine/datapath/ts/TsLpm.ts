@@ -355,18 +355,20 @@ export class TsLpm implements LpmKernel {
    * in this.hi. A trie walk (one load per ply) or a scan of the inline list shortest
    * first, so the longest match is the last one kept.
    */
+  /** A trie's leaf for dst from its root (shift: 32 - root bits): the low word; this.hi gets the value. */
+  private walk(root: number, shift: number, dst: number): number {
+    const pool = this.pool;
+    let w = root + (dst >>> shift) * 2;
+    let lo = pool[w]!;
+    while (lo !== 0 && (lo & 1) === 0) { shift -= 8; w = lo + ((dst >>> shift) & 255) * 2; lo = pool[w]!; }
+    this.hi = pool[w + 1]!;
+    return lo;
+  }
+
   private leafOf(o: number, dst: number): number {
     const d = this.desc;
     const root = d[o + D_ROOT]!;
-    if (root !== 0) {
-      const pool = this.pool;
-      let shift = 32 - d[o + D_BITS]!;
-      let w = root + (dst >>> shift) * 2;
-      let lo = pool[w]!;
-      while (lo !== 0 && (lo & 1) === 0) { shift -= 8; w = lo + ((dst >>> shift) & 255) * 2; lo = pool[w]!; }
-      this.hi = pool[w + 1]!;
-      return lo;
-    }
+    if (root !== 0) return this.walk(root, 32 - d[o + D_BITS]!, dst);
     let lo = 0, hi = 0;
     for (let j = d[o + D_COUNT]! - 1; j >= 0; j--) {
       const mask = d[o + D_MASK + j]!;
@@ -390,7 +392,7 @@ export class TsLpm implements LpmKernel {
       const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
       if (desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0 && this.lookupTrie(v, n, t, desc[o + D_ROOT]!, desc[o + D_BITS]!)) return;
     }
-    const baseOf = this.baseOf, owners = this.owners, pool = this.pool;
+    const baseOf = this.baseOf, owners = this.owners;
     // The base of the last derived packet, read once for a run of packets on one base (a cluster has one).
     let lastBase = 0, bRoot = 0, bShift = 0, bIndex: Uint32Array | undefined;
     for (let i = 0; i < n; i++) {
@@ -407,14 +409,8 @@ export class TsLpm implements LpmKernel {
           bShift = 32 - desc[(base << DESC_SHIFT) + D_BITS]!;
           bIndex = this.ownIndex[base];
         }
-        if (bRoot !== 0) {
-          let sh = bShift, w = bRoot + (dst >>> sh) * 2;
-          lo = pool[w]!;
-          while (lo !== 0 && (lo & 1) === 0) { sh -= 8; w = lo + ((dst >>> sh) & 255) * 2; lo = pool[w]!; }
-          hi = pool[w + 1]!;
-        } else {
-          lo = this.leafOf(base << DESC_SHIFT, dst); hi = this.hi;
-        }
+        lo = bRoot !== 0 ? this.walk(bRoot, bShift, dst) : this.leafOf(base << DESC_SHIFT, dst);
+        hi = this.hi;
         const own = bIndex ? owners[bIndex[dst >>> 16]! + ((dst >>> 8) & 255)]! : LPM_OWNER_MANY; // no index: every overlay is read
         if (own === t || own === LPM_OWNER_MANY) { // t has a route in dst's /24, or may have: its overlay too
           const olo = this.leafOf(t << DESC_SHIFT, dst);
