@@ -54,6 +54,13 @@ export interface MachineInfo {
   arch: string;
   /** 1-minute load average when the run started: other work competing for the CPU. */
   load1: number;
+  /**
+   * Linux transparent huge pages mode (`always`, `madvise`, `never`); absent off Linux.
+   * V8 does not ask for huge pages, so under `madvise` the 64 MiB LPM shadow and the
+   * floor rows pay a TLB miss per random load: `always` measured x1.35-1.45 on
+   * lpm-floor-64MiB and x1.1-1.2 on lpm-large (bench/README.md).
+   */
+  hugePages?: string;
 }
 
 /** A whole run: `podnet bench -o json` prints exactly this. */
@@ -83,7 +90,20 @@ export interface RunBenchOptions extends SuiteOptions {
 
 function machine(): MachineInfo {
   const c = cpus();
-  return { cpu: c[0]?.model.trim() ?? 'unknown', cores: c.length, memoryBytes: totalmem(), platform: platform(), arch: arch(), load1: loadavg()[0] ?? 0 };
+  const hugePages = hugePagesMode();
+  return {
+    cpu: c[0]?.model.trim() ?? 'unknown', cores: c.length, memoryBytes: totalmem(), platform: platform(), arch: arch(), load1: loadavg()[0] ?? 0,
+    ...(hugePages ? { hugePages } : {}),
+  };
+}
+
+/** The selected mode in /sys/kernel/mm/transparent_hugepage/enabled ("always [madvise] never" -> madvise). */
+function hugePagesMode(): string | undefined {
+  try {
+    return /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1];
+  } catch {
+    return undefined; // not Linux, or no THP: the report says nothing
+  }
 }
 
 function gitCommit(): string | undefined {

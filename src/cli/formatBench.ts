@@ -35,6 +35,6 @@ export function formatBench(report: BenchReport): string {
     lines.push('', `hypervisor steal: ${steal.map(([suite, p]) => `${suite} ${p}%`).join(', ')}${busy ? ' (other guests took CPU time: figures under steal are low; rerun when it is near 0)' : ''}`);
   }
   const m = report.machine;
-  lines.push('', `${report.mode} run, ${report.date}, ${m.cpu} (${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB), node ${report.node}${report.commit ? `, commit ${report.commit}` : ''}`);
+  lines.push('', `${report.mode} run, ${report.date}, ${m.cpu} (${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB${m.hugePages ? `, huge pages ${m.hugePages}` : ''}), node ${report.node}${report.commit ? `, commit ${report.commit}` : ''}`);
   return lines.join('\n');
 }

@@ -1,8 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { podnet } from '../../support/cli.js';
 
 interface Report {
-  machine: { cpu: string; cores: number; memoryBytes: number };
+  machine: { cpu: string; cores: number; memoryBytes: number; hugePages?: string };
   node: string;
   date: string;
   mode: string;
@@ -10,6 +11,8 @@ interface Report {
   skipped: { suite: string; reason: string }[];
   stealPct?: Record<string, number>;
 }
+
+const THP = '/sys/kernel/mm/transparent_hugepage/enabled';
 
 // smoke sizes keep lpm-large's table 16-8-8: one floor, its 2^16-slot root
 const KERNELS = ['lpm-large', 'lpm-floor-512KiB', 'lpm-per-node', 'fdb-learn', 'fdb-lookup', 'conntrack-lookup', 'conntrack-insert'];
@@ -29,6 +32,10 @@ describe('podnet bench (spawned, no TTY)', () => {
       expect(report.stealPct!.kernels).toBeGreaterThanOrEqual(0);
       expect(report.stealPct!.kernels).toBeLessThanOrEqual(100);
     }
+    if (existsSync(THP)) { // the mode the kernel has selected, the bracketed word of the file
+      expect(report.machine.hugePages).toBe(/\[(\w+)\]/.exec(readFileSync(THP, 'utf8'))![1]);
+      expect(['always', 'madvise', 'never']).toContain(report.machine.hugePages);
+    } else expect(report.machine.hugePages).toBeUndefined();
     // every kernel figure on both backends, the wasm row carrying the ratio to ts
     expect(report.results.map((x) => `${x.name}/${x.backend}`).sort()).toEqual(KERNELS.flatMap((n) => [`${n}/wasm`, `${n}/ts`]).sort());
     for (const x of report.results) {
