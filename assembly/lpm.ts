@@ -80,9 +80,16 @@ let dir24Count: u32 = 0;
 let tableCount: u32 = 0;
 
 // @ts-ignore: decorator
+@inline const TERMINAL_MAX: u32 = (32 << 1) | 1;
+
+/**
+ * A ply's address is past the static data, so far above any terminal's low word
+ * ((len << 1) | 1 <= 65) or empty (0): one compare, where testing "even and not zero"
+ * took six instructions and a branch in every walk step.
+ */
+// @ts-ignore: decorator
 @inline function isPly(leaf: u64): bool {
-  const lo = <u32>leaf;
-  return lo != 0 && (lo & 1) == 0;
+  return <u32>leaf > TERMINAL_MAX;
 }
 
 // @ts-ignore: decorator
@@ -665,40 +672,62 @@ export function lpmLookup(n: i32): void {
     const d = descOf(select<u32>(t, 0, t < <u32>LPM_MAX_TABLES));
     if (load<u32>(d, D_ROOT) != 0 && load<u32>(d, D_BASE) == 0 && lookupTrie(n, d, t)) return;
   }
-  // The base of the last derived packet, read once for a run of packets on one base (a cluster has one).
-  let lastBase: u32 = 0, bd: usize = 0, bRoot: usize = 0, bShift: u32 = 0, bIndex: usize = 0;
-  for (let i = 0; i < n; i++) {
-    const dst = get(F_DST_IP, i);
+  for (let i = 0; i < n;) {
     let t = get(F_TABLE, i);
     t = select<u32>(t, 0, t < <u32>LPM_MAX_TABLES); // table 0: all zero, a miss
     const base = <u32>load<u16>(baseOf + (<usize>t << 1));
-    if (base == 0) { setLeaf(i, tableLeaf(descOf(t), dst)); continue; } // the same for a whole vector of one table: predicted
-    if (base != lastBase) {
-      lastBase = base;
-      bd = descOf(base);
-      bRoot = <usize>load<u32>(bd, D_ROOT);
-      bShift = 32 - load<u32>(bd, D_BITS);
-      bIndex = <usize>load<u32>(ownOf + (<usize>base << 2));
-    }
-    let leaf: u64;
-    if (bRoot != 0) {
-      // One ply step without a branch: some destinations go a ply down (pod /24s), some not (the default route).
-      const first = load<u64>(bRoot + (<usize>(dst >>> bShift) << 3));
-      const down = isPly(first);
-      const ply = select<usize>(<usize><u32>first, ZERO_PLY, down);
-      leaf = select<u64>(load<u64>(ply + (<usize>((dst >>> (bShift - 8)) & 255) << 3)), first, down);
-      leaf = walk(leaf, bShift - 8, dst);
-    } else leaf = inlineLeaf(bd, dst);
-    const own = bIndex != 0
-      ? load<u32>(<usize>load<u32>(bIndex + (<usize>(dst >>> 16) << 2)) + (<usize>((dst >>> 8) & 255) << 2))
-      : LPM_OWNER_MANY; // no index: every overlay is read
-    if (own == t || own == LPM_OWNER_MANY) { // t has a route in dst's /24, or may have: its overlay too
-      const o = tableLeaf(descOf(t), dst);
-      // Terminal low words are (len << 1) | 1 and empty is 0: the longer wins, the overlay a tie.
-      leaf = select<u64>(leaf, o, <u32>leaf > <u32>o);
-    }
+    if (base != 0 && load<u32>(descOf(base), D_ROOT) != 0) { i = lookupDerived(i, n, base); continue; }
+    // Not derived (the same for a whole vector of one table: predicted), or on a base
+    // small enough to be inline (a tiny cluster): the general path, one packet.
+    const dst = get(F_DST_IP, i);
+    let leaf = tableLeaf(descOf(select<u32>(base, t, base != 0)), dst);
+    if (base != 0) leaf = withOverlay(leaf, t, dst, <usize>load<u32>(ownOf + (<usize>base << 2)));
     setLeaf(i, leaf);
+    i++;
   }
+}
+
+/**
+ * The longer of a base's leaf and derived table t's own, where the base's owner index
+ * (0: none, read every overlay) says t has routes in dst's /24 or may have.
+ */
+// @ts-ignore: decorator
+@inline function withOverlay(leaf: u64, t: u32, dst: u32, index: usize): u64 {
+  const own = index != 0
+    ? load<u32>(<usize>load<u32>(index + (<usize>(dst >>> 16) << 2)) + (<usize>((dst >>> 8) & 255) << 2))
+    : LPM_OWNER_MANY;
+  if (own == t || own == LPM_OWNER_MANY) {
+    const o = tableLeaf(descOf(t), dst);
+    // Terminal low words are (len << 1) | 1 and empty is 0: the longer wins, the overlay a tie.
+    leaf = select<u64>(leaf, o, <u32>leaf > <u32>o);
+  }
+  return leaf;
+}
+
+/**
+ * lpmLookup's packets from `i` on while their tables derive from `base`, a trie (a
+ * cluster has one base, so usually the rest of the vector); returns the first packet
+ * it left. Its own function, with the base's root, shift and owner index in locals:
+ * inside lpmLookup's loop they lived on the stack, spilled and reloaded for every packet.
+ */
+function lookupDerived(i: i32, n: i32, base: u32): i32 {
+  const bd = descOf(base);
+  const bRoot = <usize>load<u32>(bd, D_ROOT);
+  const bShift = 32 - load<u32>(bd, D_BITS);
+  const bIndex = <usize>load<u32>(ownOf + (<usize>base << 2));
+  for (; i < n; i++) {
+    let t = get(F_TABLE, i);
+    t = select<u32>(t, 0, t < <u32>LPM_MAX_TABLES);
+    if (<u32>load<u16>(baseOf + (<usize>t << 1)) != base) break;
+    const dst = get(F_DST_IP, i);
+    // One ply step without a branch: some destinations go a ply down (pod /24s), some not (the default route).
+    const first = load<u64>(bRoot + (<usize>(dst >>> bShift) << 3));
+    const down = isPly(first);
+    const ply = select<usize>(<usize><u32>first, ZERO_PLY, down);
+    const leaf = select<u64>(load<u64>(ply + (<usize>((dst >>> (bShift - 8)) & 255) << 3)), first, down);
+    setLeaf(i, withOverlay(walk(leaf, bShift - 8, dst), t, dst, bIndex));
+  }
+  return i;
 }
 
 /** Bytes held by route tables: descriptors of live tables, roots and plies. */

@@ -16,7 +16,8 @@ type Op =
 // Addresses drawn from a few narrow regions so prefixes overlap and nest often.
 const address = fc.tuple(fc.constantFrom(10, 172, 192), fc.constantFrom(0, 244), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 255 }))
   .map(([a, b, c, d]) => (((a << 24) | (b << 16) | (c << 8) | d) >>> 0));
-const table = fc.constantFrom(1, 2, 101, 102);
+const TABLES = [1, 2, 101, 102, 201];
+const table = fc.constantFrom(...TABLES);
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), table, prefix: address, len: fc.integer({ min: 0, max: 32 }), value: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), table, prefix: address, len: fc.integer({ min: 0, max: 32 }) }) },
@@ -24,13 +25,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   // a vector whose packets name different tables (the kernels take another path than for one table)
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('mixed' as const), packets: fc.array(fc.tuple(table, address), { minLength: 2, maxLength: 40 }) }) },
   // a node leaves and comes back: its derived table dropped with its routes (their overlay owners go) and made anew
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('rederive' as const), table: fc.constantFrom(101, 102) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('rederive' as const), table: fc.constantFrom(101, 102, 201) }) },
 );
 
-/** The naive reference: route maps per table, table 101/102 derived from table 1. */
+/** Base of a derived table: 101 and 102 on table 1 (a 16-8-8 trie), 201 on table 2 (inline while small, then 8-8-8-8). */
+const baseOf = (t: number): number | undefined => (t > 200 ? 2 : t > 100 ? 1 : undefined);
+
+/** The naive reference: route maps per table, derived ones over their base's. */
 class Reference {
   readonly own = new Map<number, Map<string, { range: IPv4CidrRange; len: number; value: number }>>();
-  constructor() { for (const t of [1, 2, 101, 102]) this.own.set(t, new Map()); }
+  constructor() { for (const t of TABLES) this.own.set(t, new Map()); }
   insert(t: number, prefix: number, len: number, value: number): void {
     const p = (prefix & prefixMask(len)) >>> 0;
     this.own.get(t)!.set(`${p}/${len}`, { range: new IPv4CidrRange(IPv4.fromNumber(p), IPv4Prefix.fromNumber(BigInt(len))), len, value });
@@ -39,7 +43,8 @@ class Reference {
     return this.own.get(t)!.delete(`${(prefix & prefixMask(len)) >>> 0}/${len}`);
   }
   lookup(t: number, dst: number): [number, number] {
-    const merged = new Map(t > 100 ? this.own.get(1) : []);
+    const base = baseOf(t);
+    const merged = new Map(base ? this.own.get(base) : []);
     for (const [k, r] of this.own.get(t)!) merged.set(k, r);
     const a = IPv4.fromNumber(dst);
     let best: { len: number; value: number } | undefined;
@@ -53,6 +58,7 @@ function setup(dp: Datapath): void {
   dp.lpmCreateTable(2, 'narrow');
   dp.lpmDeriveTable(101, 1);
   dp.lpmDeriveTable(102, 1);
+  dp.lpmDeriveTable(201, 2);
 }
 
 function lookup(dp: Datapath, packets: [number, number][]): [number, number][] {
@@ -73,7 +79,7 @@ describe('LPM differential (wasm vs ts vs ip-num reference)', () => {
           expect(wasm.lpmInsert(o.table, o.prefix, o.len, o.value)).toBe(ts.lpmInsert(o.table, o.prefix, o.len, o.value));
         } else if (o.kind === 'rederive') {
           ref.own.set(o.table, new Map());
-          for (const dp of [wasm, ts]) { dp.lpmDropTable(o.table); dp.lpmDeriveTable(o.table, 1); }
+          for (const dp of [wasm, ts]) { dp.lpmDropTable(o.table); dp.lpmDeriveTable(o.table, baseOf(o.table)!); }
         } else if (o.kind === 'delete') {
           const r = ref.delete(o.table, o.prefix, o.len);
           expect(wasm.lpmDelete(o.table, o.prefix, o.len)).toBe(r);
@@ -85,7 +91,7 @@ describe('LPM differential (wasm vs ts vs ip-num reference)', () => {
           expect(lookup(ts, packets)).toEqual(expected);
         }
       }
-      for (const t of [1, 2, 101, 102]) expect(wasm.lpmRoutes(t)).toEqual(ts.lpmRoutes(t));
+      for (const t of TABLES) expect(wasm.lpmRoutes(t)).toEqual(ts.lpmRoutes(t));
       expect(wasm.lpmBytes()).toBe(ts.lpmBytes());
     }), { numRuns: 150 });
   });
