@@ -676,12 +676,13 @@ export function lpmLookup(n: i32): void {
     let t = get(F_TABLE, i);
     t = select<u32>(t, 0, t < <u32>LPM_MAX_TABLES); // table 0: all zero, a miss
     const base = <u32>load<u16>(baseOf + (<usize>t << 1));
-    if (base != 0 && load<u32>(descOf(base), D_ROOT) != 0) { i = lookupDerived(i, n, base); continue; }
+    const index = <usize>load<u32>(ownOf + (<usize>base << 2)); // ownOf[0] is 0
+    if (index != 0 && load<u32>(descOf(base), D_BITS) == LPM_ROOT_WIDE) { i = lookupDerived(i, n, base, index); continue; }
     // Not derived (the same for a whole vector of one table: predicted), or on a base
-    // small enough to be inline (a tiny cluster): the general path, one packet.
+    // without overlay owners or with another layout (a tiny cluster's inline list): one packet.
     const dst = get(F_DST_IP, i);
     let leaf = tableLeaf(descOf(select<u32>(base, t, base != 0)), dst);
-    if (base != 0) leaf = withOverlay(leaf, t, dst, <usize>load<u32>(ownOf + (<usize>base << 2)));
+    if (base != 0) leaf = withOverlay(leaf, t, dst, index);
     setLeaf(i, leaf);
     i++;
   }
@@ -705,27 +706,25 @@ export function lpmLookup(n: i32): void {
 }
 
 /**
- * lpmLookup's packets from `i` on while their tables derive from `base`, a trie (a
- * cluster has one base, so usually the rest of the vector); returns the first packet
- * it left. Its own function, with the base's root, shift and owner index in locals:
- * inside lpmLookup's loop they lived on the stack, spilled and reloaded for every packet.
+ * lpmLookup's packets from `i` on while their tables derive from `base`, a 16-8-8 trie
+ * with an owner index (a cluster's base: so usually the rest of the vector); returns
+ * the first packet it left. Its own function, so the root and the index stay in
+ * registers (inside lpmLookup's loop they were spilled and reloaded for every packet),
+ * and the 16-bit root makes every shift a constant.
  */
-function lookupDerived(i: i32, n: i32, base: u32): i32 {
-  const bd = descOf(base);
-  const bRoot = <usize>load<u32>(bd, D_ROOT);
-  const bShift = 32 - load<u32>(bd, D_BITS);
-  const bIndex = <usize>load<u32>(ownOf + (<usize>base << 2));
+function lookupDerived(i: i32, n: i32, base: u32, index: usize): i32 {
+  const root = <usize>load<u32>(descOf(base), D_ROOT);
   for (; i < n; i++) {
     let t = get(F_TABLE, i);
     t = select<u32>(t, 0, t < <u32>LPM_MAX_TABLES);
     if (<u32>load<u16>(baseOf + (<usize>t << 1)) != base) break;
     const dst = get(F_DST_IP, i);
     // One ply step without a branch: some destinations go a ply down (pod /24s), some not (the default route).
-    const first = load<u64>(bRoot + (<usize>(dst >>> bShift) << 3));
+    const first = load<u64>(root + (<usize>(dst >>> 16) << 3));
     const down = isPly(first);
     const ply = select<usize>(<usize><u32>first, ZERO_PLY, down);
-    const leaf = select<u64>(load<u64>(ply + (<usize>((dst >>> (bShift - 8)) & 255) << 3)), first, down);
-    setLeaf(i, withOverlay(walk(leaf, bShift - 8, dst), t, dst, bIndex));
+    const leaf = select<u64>(load<u64>(ply + (<usize>((dst >>> 8) & 255) << 3)), first, down);
+    setLeaf(i, withOverlay(walk(leaf, 8, dst), t, dst, index));
   }
   return i;
 }
