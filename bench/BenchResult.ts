@@ -15,6 +15,8 @@ export interface BenchResult {
   note?: string;
   /** What `opsPerSec` counts; the harness fills it from the suite when a suite leaves it out. */
   unit?: BenchUnit;
+  /** `podnet bench --runs N`: each run's opsPerSec, in run order (opsPerSec is their median). */
+  runs?: number[];
   /** Whole-run figures, for suites that time one long run (envelope). */
   wallMs?: number;
   peakRssBytes?: number;

@@ -80,6 +80,12 @@ export interface BenchReport {
   stealPct?: Record<string, number>;
   /** Suites that could not run here, and why. */
   skipped: { suite: string; reason: string }[];
+  /**
+   * Runs combined into this report (`podnet bench --runs N`), each in a fresh process;
+   * absent for one run. Each row is then the median run, with every run's rate in
+   * BenchResult.runs, and stealPct is the mean over the runs.
+   */
+  runs?: number;
 }
 
 export interface RunBenchOptions extends SuiteOptions {
@@ -132,6 +138,51 @@ function withRatios(rows: BenchResult[]): BenchResult[] {
     const ts = rows.find((x) => x.backend === 'ts' && x.suite === r.suite && x.name === r.name);
     return ts ? { ...r, ratioToTs: r.opsPerSec / ts.opsPerSec } : r;
   });
+}
+
+/** The median of a non-empty list (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * One report from several runs of the same suites (each from its own process): per row,
+ * the median rate, p99 and WASM/TS ratio (each run's ratio is of two rows measured side
+ * by side, so it is the ratio's median, not the medians' ratio), the samples summed,
+ * and every run's rate kept in `runs`. A process's figures differ from the next one's
+ * by more than a run's samples do on a shared machine (where pages land, which
+ * neighbours share the core), so a median over processes is the figure to compare.
+ * The machine, date and commit are the first run's; steal is the mean per suite.
+ */
+export function combineRuns(reports: readonly BenchReport[]): BenchReport {
+  const first = reports[0];
+  if (!first) throw new Error('combineRuns: no reports');
+  if (reports.length === 1) return first;
+  const key = (r: BenchResult) => `${r.suite}\0${r.name}\0${r.backend}`;
+  const results = first.results.map((row) => {
+    const same = reports.map((rep, i) => {
+      const r = rep.results.find((x) => key(x) === key(row));
+      if (!r) throw new Error(`combineRuns: run ${i + 1} has no ${row.suite} ${row.name} ${row.backend} row`);
+      return r;
+    });
+    const opsPerSec = median(same.map((r) => r.opsPerSec));
+    const ratios = same.flatMap((r) => (r.ratioToTs === undefined ? [] : [r.ratioToTs]));
+    const combined: BenchResult = {
+      ...row, opsPerSec, meanNs: 1e9 / opsPerSec, p99Ns: median(same.map((r) => r.p99Ns)),
+      samples: same.reduce((a, r) => a + r.samples, 0), runs: same.map((r) => r.opsPerSec),
+    };
+    if (row.wallMs !== undefined) combined.wallMs = median(same.map((r) => r.wallMs ?? 0));
+    if (row.peakRssBytes !== undefined) combined.peakRssBytes = Math.max(...same.map((r) => r.peakRssBytes ?? 0));
+    if (ratios.length) combined.ratioToTs = median(ratios);
+    return combined;
+  });
+  const report: BenchReport = { ...first, results, runs: reports.length };
+  const suites = Object.keys(first.stealPct ?? {});
+  if (suites.length) {
+    report.stealPct = Object.fromEntries(suites.map((s) => [s, Math.round(reports.reduce((a, r) => a + (r.stealPct?.[s] ?? 0), 0) / reports.length)]));
+  }
+  return report;
 }
 
 /** Run the named suites in order (unknown names must be rejected by the caller: see SUITES). */

@@ -18,14 +18,17 @@ export function formatNs(ns: number): string {
 }
 
 const rateCell = (r: BenchResult) => `${formatRate(r.opsPerSec)} ${r.unit ?? 'ops'}/s`;
+/** The slowest and fastest run of a row measured several times. */
+const rangeCell = (r: BenchResult) => (r.runs?.length ? `${formatRate(Math.min(...r.runs))}-${formatRate(Math.max(...r.runs))}` : '');
 
 /** The table `podnet bench` prints, then the notes (table sizes, memory) and what was skipped. */
 export function formatBench(report: BenchReport): string {
+  const several = (report.runs ?? 1) > 1;
   const rows = report.results.map((r) => [
-    r.name, r.backend, rateCell(r), formatNs(r.meanNs), formatNs(r.p99Ns), String(r.samples),
+    r.name, r.backend, rateCell(r), ...(several ? [rangeCell(r)] : []), formatNs(r.meanNs), formatNs(r.p99Ns), String(r.samples),
     r.ratioToTs !== undefined ? `${r.ratioToTs.toFixed(2)}x` : '',
   ]);
-  const lines = [formatTable(['NAME', 'BACKEND', 'RATE', 'MEAN', 'P99', 'SAMPLES', 'WASM/TS'], rows)];
+  const lines = [formatTable(['NAME', 'BACKEND', several ? 'MEDIAN RATE' : 'RATE', ...(several ? ['RUNS (MIN-MAX)'] : []), 'MEAN', 'P99', 'SAMPLES', 'WASM/TS'], rows)];
   const notes = report.results.filter((r) => r.note && r.backend !== 'ts').map((r) => `  ${r.name}: ${r.note}`);
   if (notes.length) lines.push('', 'notes:', ...notes);
   for (const s of report.skipped) lines.push('', `skipped ${s.suite}: ${s.reason}`);
@@ -35,6 +38,6 @@ export function formatBench(report: BenchReport): string {
     lines.push('', `hypervisor steal: ${steal.map(([suite, p]) => `${suite} ${p}%`).join(', ')}${busy ? ' (other guests took CPU time: figures under steal are low; rerun when it is near 0)' : ''}`);
   }
   const m = report.machine;
-  lines.push('', `${report.mode} run, ${report.date}, ${m.cpu} (${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB${m.hugePages ? `, huge pages ${m.hugePages}` : ''}), node ${report.node}${report.commit ? `, commit ${report.commit}` : ''}`);
+  lines.push('', `${report.mode} run${several ? `, median of ${report.runs} runs, each in a fresh process` : ''}, ${report.date}, ${m.cpu} (${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(0)} GiB${m.hugePages ? `, huge pages ${m.hugePages}` : ''}), node ${report.node}${report.commit ? `, commit ${report.commit}` : ''}`);
   return lines.join('\n');
 }

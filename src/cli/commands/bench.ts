@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { ValidationError } from '../../../engine/errors.js';
-import { runBench, SUITES, type BenchReport } from '../../../bench/runBench.js';
+import { packageRoot } from '../../../engine/packageRoot.js';
+import { combineRuns, runBench, SUITES, type BenchReport } from '../../../bench/runBench.js';
 import { type Io, type RegisterVerb, parseOutput } from '../context.js';
 import { formatBench } from '../formatBench.js';
 import { startProgress } from '../Progress.js';
@@ -9,6 +12,36 @@ export interface BenchOptions {
   quick?: boolean;
   smoke?: boolean;
   output?: string;
+  runs?: string;
+}
+
+/** Most runs `--runs` takes: each is a whole bench process. */
+const MAX_RUNS = 50;
+
+/** `--runs 5`: how many processes to run the suites in (1 = this one). */
+function parseRuns(v: string | undefined): number {
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS) throw new ValidationError(`--runs ${v}: give a whole number of runs, 1-${MAX_RUNS}`);
+  return n;
+}
+
+/** One run of the suites in a fresh podnet process, its JSON report read back. */
+function runInChild(suites: string[], o: BenchOptions): Promise<BenchReport> {
+  const args = [join(packageRoot(), 'bin', 'podnet.js'), 'bench', '--suite', suites.join(','), '-o', 'json'];
+  if (o.quick) args.push('--quick');
+  if (o.smoke) args.push('--smoke');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as BenchReport);
+      else reject(new Error(`bench run in a child process failed (exit ${code}): ${err.trim().split('\n')[0] ?? ''}`));
+    });
+  });
 }
 
 /** `--suite kernels,log`: every name must be a known suite; none means all of them. */
@@ -25,10 +58,19 @@ function parseSuites(text: string | undefined): string[] {
 export async function benchCommand(io: Io, o: BenchOptions): Promise<void> {
   const suites = parseSuites(o.suite);
   const format = parseOutput(o.output, ['table', 'json']);
-  const progress = startProgress(io, 'bench', suites.length);
+  const runs = parseRuns(o.runs);
+  const progress = startProgress(io, 'bench', runs > 1 ? runs : suites.length);
   let report: BenchReport;
   try {
-    report = await runBench({ suites, quick: !!o.quick, smoke: !!o.smoke, onSuite: (name, i) => progress.update(i, name) });
+    if (runs === 1) report = await runBench({ suites, quick: !!o.quick, smoke: !!o.smoke, onSuite: (name, i) => progress.update(i, name) });
+    else {
+      const reports: BenchReport[] = [];
+      for (let r = 0; r < runs; r++) {
+        progress.update(r, `run ${r + 1}/${runs}`);
+        reports.push(await runInChild(suites, o));
+      }
+      report = combineRuns(reports);
+    }
   } finally {
     progress.stop();
   }
@@ -42,7 +84,8 @@ export const registerBench: RegisterVerb = (program, io) => {
     .option('--suite <names>', 'only these suites, comma-separated')
     .option('--quick', 'smaller tables and shorter times: under a minute')
     .option('--smoke', 'tiny sizes, only checks that the suites run (figures mean nothing)')
+    .option('--runs <n>', 'run the suites n times, each in a fresh process, and report each row\'s median run and range')
     .option('-o, --output <fmt>', 'json: the whole report, { machine, node, date, results: [...] }')
-    .addHelpText('after', '\nExamples:\n  podnet bench --quick\n  podnet bench --suite kernels -o json > kernels.json\n  npm run bench')
+    .addHelpText('after', '\nExamples:\n  podnet bench --quick\n  podnet bench --suite kernels,pipeline --runs 5\n  podnet bench --suite kernels -o json > kernels.json\n  npm run bench')
     .action((o) => benchCommand(io, o));
 };

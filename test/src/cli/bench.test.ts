@@ -7,7 +7,8 @@ interface Report {
   node: string;
   date: string;
   mode: string;
-  results: { suite: string; name: string; backend: string; opsPerSec: number; meanNs: number; p99Ns: number; samples: number; ratioToTs?: number; unit: string }[];
+  results: { suite: string; name: string; backend: string; opsPerSec: number; meanNs: number; p99Ns: number; samples: number; ratioToTs?: number; unit: string; runs?: number[] }[];
+  runs?: number;
   skipped: { suite: string; reason: string }[];
   stealPct?: Record<string, number>;
 }
@@ -71,6 +72,30 @@ describe('podnet bench (spawned, no TTY)', () => {
     expect(report.results.map((x) => [x.name, x.backend, x.unit])).toEqual([
       ['log-append', '-', 'events'], ['log-replay', '-', 'events'], ['log-state-at', '-', 'ops'],
     ]);
+  });
+
+  it('--runs 2: each row is the median of two fresh processes, every run\'s rate kept', () => {
+    const r = podnet(['bench', '--suite', 'log', '--smoke', '--runs', '2', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.runs).toBe(2);
+    expect(report.results.map((x) => x.name)).toEqual(['log-append', 'log-replay', 'log-state-at']);
+    for (const x of report.results) {
+      expect(x.runs).toHaveLength(2);
+      expect(x.opsPerSec).toBeCloseTo((x.runs![0]! + x.runs![1]!) / 2, 6);
+      expect(x.meanNs).toBeCloseTo(1e9 / x.opsPerSec, 3);
+    }
+    const table = podnet(['bench', '--suite', 'log', '--smoke', '--runs', '2']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+BACKEND\s+MEDIAN RATE\s+RUNS \(MIN-MAX\)\s+MEAN/);
+    expect(table.stdout).toContain('smoke run, median of 2 runs, each in a fresh process');
+  });
+
+  it('rejects --runs that is not a whole number from 1 to 50', () => {
+    for (const bad of ['0', '2.5', 'x', '51']) {
+      const r = podnet(['bench', '--suite', 'log', '--runs', bad]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(`error: --runs ${bad}: give a whole number of runs, 1-50`);
+    }
   });
 
   it('rejects an unknown suite with one line', () => {
