@@ -393,25 +393,17 @@ export class TsLpm implements LpmKernel {
       if (desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0 && this.lookupTrie(v, n, t, desc[o + D_ROOT]!, desc[o + D_BITS]!)) return;
     }
     const baseOf = this.baseOf, owners = this.owners;
-    // The base of the last derived packet, read once for a run of packets on one base (a cluster has one).
-    let lastBase = 0, bRoot = 0, bShift = 0, bIndex: Uint32Array | undefined;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n;) {
       const dst = dstIp[i]!, t0 = table[i]!;
       const t = t0 < LPM_MAX_TABLES ? t0 : 0; // table 0: all zero, a miss
       const base = baseOf[t]!;
-      let lo: number, hi: number;
-      if (base === 0) { // the same for a whole vector of one table: predicted
-        lo = this.leafOf(t << DESC_SHIFT, dst); hi = this.hi;
-      } else {
-        if (base !== lastBase) {
-          lastBase = base;
-          bRoot = desc[(base << DESC_SHIFT) + D_ROOT]!;
-          bShift = 32 - desc[(base << DESC_SHIFT) + D_BITS]!;
-          bIndex = this.ownIndex[base];
-        }
-        lo = bRoot !== 0 ? this.walk(bRoot, bShift, dst) : this.leafOf(base << DESC_SHIFT, dst);
-        hi = this.hi;
-        const own = bIndex ? owners[bIndex[dst >>> 16]! + ((dst >>> 8) & 255)]! : LPM_OWNER_MANY; // no index: every overlay is read
+      const index = this.ownIndex[base]; // none for 0
+      if (index && desc[(base << DESC_SHIFT) + D_BITS] === LPM_ROOT_WIDE) { i = this.lookupDerived(v, i, n, base, index); continue; }
+      // Not derived (the same for a whole vector of one table: predicted), or on a base
+      // without overlay owners or with another layout (a tiny cluster's inline list): one packet.
+      let lo = this.leafOf((base === 0 ? t : base) << DESC_SHIFT, dst), hi = this.hi;
+      if (base !== 0) {
+        const own = index ? owners[index[dst >>> 16]! + ((dst >>> 8) & 255)]! : LPM_OWNER_MANY; // no index: every overlay is read
         if (own === t || own === LPM_OWNER_MANY) { // t has a route in dst's /24, or may have: its overlay too
           const olo = this.leafOf(t << DESC_SHIFT, dst);
           if (olo >= lo) { lo = olo; hi = this.hi; } // (len << 1) | 1 vs 0: the longer wins, the overlay a tie
@@ -419,7 +411,33 @@ export class TsLpm implements LpmKernel {
       }
       result[i] = hi;
       result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
+      i++;
     }
+  }
+
+  /**
+   * lookup's packets from i on while their tables derive from `base`, a 16-8-8 trie with
+   * an owner index (a cluster's base); returns the first packet it left. As the WASM
+   * kernel's lookupDerived: the base's root and index in locals, a constant root shift.
+   */
+  private lookupDerived(v: PacketVector, i: number, n: number, base: number, index: Uint32Array): number {
+    const owners = this.owners, baseOf = this.baseOf, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
+    const root = this.desc[(base << DESC_SHIFT) + D_ROOT]!;
+    for (; i < n; i++) {
+      const t0 = table[i]!;
+      const t = t0 < LPM_MAX_TABLES ? t0 : 0;
+      if (baseOf[t] !== base) break;
+      const dst = dstIp[i]!;
+      let lo = this.walk(root, 16, dst), hi = this.hi;
+      const own = owners[index[dst >>> 16]! + ((dst >>> 8) & 255)]!;
+      if (own === t || own === LPM_OWNER_MANY) { // t has a route in dst's /24, or may have: its overlay too
+        const olo = this.leafOf(t << DESC_SHIFT, dst);
+        if (olo >= lo) { lo = olo; hi = this.hi; } // the longer wins, the overlay a tie
+      }
+      result[i] = hi;
+      result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;
+    }
+    return i;
   }
 
   /**
