@@ -7,6 +7,9 @@ const names = new Map<number, DropReason>(
   (Object.entries(codes) as [DropReason, number][]).map(([name, code]) => [code, name]),
 );
 
+/** Every drop reason's name, in code order. */
+export const DROP_REASONS: readonly DropReason[] = [...names.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+
 /** The stable numeric code of a drop reason. */
 export function dropCode(reason: DropReason): number {
   return codes[reason];

@@ -4,6 +4,6 @@ export { prefixMask } from './LpmRouteStore.js';
 export type { ConntrackEntry } from './ConntrackEntry.js';
 export { createDatapath, BACKENDS } from './createDatapath.js';
 export { PacketVector, VEC_MAX } from './PacketVector.js';
-export { dropCode, dropName, type DropReason } from './DropReason.js';
+export { DROP_REASONS, dropCode, dropName, type DropReason } from './DropReason.js';
 export * from '../../assembly/shared/vector.js';
 export * from '../../assembly/shared/fastpath.js';

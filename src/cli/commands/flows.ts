@@ -1,3 +1,4 @@
+import { DROP_REASONS } from '../../../engine/datapath/index.js';
 import { ValidationError } from '../../../engine/errors.js';
 import { trafficAt, type FlowRecord } from '../../packet/index.js';
 import { parseAt } from '../../query/index.js';
@@ -15,6 +16,18 @@ function time(text: string | undefined, flag: string): number | undefined {
   const ms = tryParseDuration(text);
   if (ms === undefined) throw new ValidationError(`${flag} ${text}: give a scenario time (e.g. 90s, 5m)`);
   return ms;
+}
+
+const VERDICTS = ['DELIVERED', 'FORWARDED', 'DROPPED'];
+
+/** `--verdict` and `--reason` name known values, or the filter would silently match nothing. */
+function checkFilters(o: FlowsOptions): void {
+  if (o.verdict !== undefined && !VERDICTS.includes(o.verdict.toUpperCase())) {
+    throw new ValidationError(`--verdict ${o.verdict}: choose from ${VERDICTS.join(', ')}`);
+  }
+  if (o.reason !== undefined && !(DROP_REASONS as readonly string[]).includes(o.reason.toUpperCase())) {
+    throw new ValidationError(`--reason ${o.reason}: not a drop reason; choose from ${DROP_REASONS.join(', ')}`);
+  }
 }
 
 /** Does a flow pass the hubble-observe-like filters? */
@@ -35,6 +48,7 @@ function matches(f: FlowRecord, o: FlowsOptions, since?: number, until?: number)
 /** `podnet flows`: the flow log of the scenario's traffic, filtered like `hubble observe`. */
 export function flowsCommand(io: Io, o: FlowsOptions): void {
   const format = parseOutput(o.output, ['table', 'json']);
+  checkFilters(o);
   const since = time(o.since, '--since'), until = time(o.until, '--until');
   const r = trafficAt(dbPath(o.db), parseAt(o.at), parseBackend(o.backend ?? 'wasm'));
   const flows = r.flows.filter((f) => matches(f, o, since, until));

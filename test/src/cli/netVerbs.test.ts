@@ -41,6 +41,13 @@ describe('node dumps, flows and trace --reply (spawned CLI)', () => {
     expect(svc).toHaveLength(6);
     expect(svc.every((f: { verdict: string; delivered: number }) => f.verdict === 'DELIVERED' && f.delivered === 10)).toBe(true);
     expect(JSON.parse(podnet(['flows', '--db', db, '--since', '45s', '-o', 'json']).stdout)).toHaveLength(2);
+    // a verdict or reason podnet never gives is a mistake, not an empty answer
+    const verdict = podnet(['flows', '--db', db, '--verdict', 'DELIVERD']);
+    expect([verdict.code, verdict.stderr.trim()]).toEqual([1, 'error: --verdict DELIVERD: choose from DELIVERED, FORWARDED, DROPPED']);
+    const reason = podnet(['flows', '--db', db, '--reason', 'no_endpoint']);
+    expect(reason.code).toBe(1);
+    expect(reason.stderr.trim()).toMatch(/^error: --reason no_endpoint: not a drop reason; choose from NO_ROUTE, NO_ENDPOINTS, NODE_DOWN, .*INVALID_PACKET/);
+    expect(podnet(['flows', '--db', db, '--verdict', 'dropped', '--reason', 'no_endpoints']).code).toBe(0);
   });
 
   it('conntrack and fdb show the state the traffic left', () => {
