@@ -16,8 +16,8 @@ export function diffCommand(io: Io, o: DiffOptions): void {
   if (o.from === undefined) throw new ValidationError('diff: give --from (a sequence number or a scenario time, e.g. 60s)');
   const format = parseOutput(o.output, ['table', 'json']);
   const db = dbPath(o.db);
-  const a = clusterAt(db, parseAt(o.from));
-  const b = clusterAt(db, parseAt(o.to));
+  const a = clusterAt(db, parseAt(o.from, '--from'));
+  const b = clusterAt(db, parseAt(o.to, '--to'));
   const d = diffClusters(a.state, b.state);
   const from = { seq: a.seq, time: a.time };
   const to = { seq: b.seq, time: b.time };

@@ -29,7 +29,7 @@ export function logCommand(io: Io, o: LogOptions): void {
   for (const t of types) if (!known.has(t)) throw new ValidationError(`--type ${t}: no such event type; known types: ${[...known].join(', ')}`);
   const log = openForQuery(dbPath(o.db));
   try {
-    const events = readEvents(log, clusterCodec(), { types, ...(o.since ? { since: parseAt(o.since) } : {}), ...(o.until ? { until: parseAt(o.until) } : {}) });
+    const events = readEvents(log, clusterCodec(), { types, ...(o.since ? { since: parseAt(o.since, '--since') } : {}), ...(o.until ? { until: parseAt(o.until, '--until') } : {}) });
     if (format === 'json') { io.out(JSON.stringify(events, null, 2)); return; }
     if (events.length === 0) { io.err('No events found'); return; }
     io.out(formatTable(['SEQ', 'TIME', 'EVENT', 'OBJECT', 'DATA'], events.map((e) => [String(e.seq), formatDuration(e.time), e.type, e.stream, formatEventData(e.data)])));

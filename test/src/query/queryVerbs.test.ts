@@ -68,6 +68,14 @@ describe('podnet log', () => {
     expect(at30[0]!.seq).toBe(failed[0]!.seq);
   });
 
+  it('names the flag a bad point came from (--since, --until, --from, --to)', () => {
+    for (const args of [['log', '--since', '5q'], ['log', '--until', '-3'], ['diff', '--from', '1x', '--to', '10s'], ['diff', '--from', '0', '--to', 'soon']]) {
+      const r = podnet([...args, '--db', db]);
+      const [flag, value] = args[0] === 'log' ? [args[1], args[2]] : args[2] === '1x' ? ['--from', '1x'] : ['--to', 'soon'];
+      expect([r.code, r.stderr.trim()]).toEqual([1, `error: ${flag} ${value}: give a sequence number (e.g. 42) or a scenario time (e.g. 90s, 5m, 1h30m)`]);
+    }
+  });
+
   it('says which types exist when --type names none', () => {
     const r = podnet(['log', '--type', 'PodExploded', '--db', db]);
     expect(r.code).toBe(1);
