@@ -47,9 +47,15 @@ function check(o: GenOptions): void {
   if (!Number.isInteger(o.pods)) fail('pods', 'must be a whole number');
   const workers = o.nodes - 1;
   const fixed = fixedPods(workers);
-  if (o.pods < fixed + o.services - 1) fail('pods', `needs at least ${fixed + o.services - 1} for ${o.nodes} nodes and ${o.services} services (DaemonSet, CoreDNS, clients, one per Service)`);
-  if (o.pods > workers * ENVELOPE.podsPerNode) fail('pods', `${o.pods} pods do not fit ${workers} workers at ${ENVELOPE.podsPerNode} pods per node`);
-  if (o.pods - fixed > (o.services - 1) * ENVELOPE.endpointsPerService) fail('services', `too few for ${o.pods} pods at ${ENVELOPE.endpointsPerService} endpoints per Service`);
+  if (o.pods < fixed + o.services - 1) {
+    fail('pods', `needs at least ${fixed + o.services - 1} for ${o.nodes} nodes and ${o.services} services (DaemonSet, CoreDNS, clients, one per Service): raise --pods or lower --services`);
+  }
+  if (o.pods > workers * ENVELOPE.podsPerNode) {
+    fail('pods', `${o.pods} pods do not fit ${workers} workers at ${ENVELOPE.podsPerNode} pods per node: use --nodes ${Math.ceil(o.pods / ENVELOPE.podsPerNode) + 1} or more`);
+  }
+  if (o.pods - fixed > (o.services - 1) * ENVELOPE.endpointsPerService) {
+    fail('services', `too few for ${o.pods} pods at ${ENVELOPE.endpointsPerService} endpoints per Service: use --services ${Math.ceil((o.pods - fixed) / ENVELOPE.endpointsPerService) + 1} or more`);
+  }
 }
 
 /** Replicas per Deployment: varied, each 1..250, summing to exactly `total`. */

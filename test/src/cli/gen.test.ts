@@ -30,6 +30,15 @@ describe('podnet gen (spawned)', () => {
   it('says what is wrong with impossible sizes, in one line', () => {
     const r = podnet(['gen', '--nodes', '3', '--pods', '1000', '-o', join(dir, 'x.json')]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^error: gen: --pods: needs at least \d+ for 3 nodes and 10000 services/);
+    expect(r.stderr.trim()).toMatch(/^error: gen: --pods: needs at least \d+ for 3 nodes and 10000 services .*: raise --pods or lower --services$/);
+    // each error says which value would do, and that value passes that check
+    const crowded = podnet(['gen', '--nodes', '3', '--pods', '300', '--services', '11', '-o', join(dir, 'x.json')]);
+    expect(crowded.stderr.trim()).toBe('error: gen: --pods: 300 pods do not fit 2 workers at 110 pods per node: use --nodes 4 or more');
+    expect(podnet(['gen', '--nodes', '4', '--pods', '300', '--services', '11', '-o', join(dir, 'x.json')]).code).toBe(0);
+    const few = podnet(['gen', '--nodes', '40', '--pods', '4000', '--services', '11', '-o', join(dir, 'y.json')]);
+    const need = /use --services (\d+) or more$/.exec(few.stderr.trim());
+    expect(few.stderr.trim()).toMatch(/^error: gen: --services: too few for 4000 pods at 250 endpoints per Service: use --services \d+ or more$/);
+    expect(podnet(['gen', '--nodes', '40', '--pods', '4000', '--services', need![1]!, '-o', join(dir, 'y.json')]).code).toBe(0);
+    expect(podnet(['gen', '--nodes', '40', '--pods', '4000', '--services', String(Number(need![1]) - 1), '-o', join(dir, 'y.json')]).code).toBe(1);
   });
 });
