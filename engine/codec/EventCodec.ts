@@ -123,7 +123,7 @@ export class EventCodec {
    * With `share`, an array or map field whose bytes equal that field's in the last event
    * of the same type decoded with `share` comes back as the very same object, not
    * decoded again: a workload's pods are created one after another with one spec, and a
-   * replay keeps a single copy of it anyway (see evolve's newPod). Only for callers
+   * replay keeps a single copy of it anyway (see PodTable.create). Only for callers
    * that never mutate event data in place (a projection's fold).
    */
   decodeRange(type: string, version: number, buf: Uint8Array, start: number, end: number, share = false): Record<string, unknown> {
