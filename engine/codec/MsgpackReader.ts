@@ -145,22 +145,16 @@ export class MsgpackReader {
 }
 
 /**
- * `len` (<= 16) ASCII bytes as a string, made in one allocation: a loop of `+=` made
- * a new string per character, most of a replay's garbage for unique names and IPs.
+ * `len` (<= MEMO_MAX_LEN) ASCII bytes as a string, made in one allocation by one
+ * String.fromCharCode call with exactly `len` arguments (generated: a case per length).
+ * A loop of `+=` made a new string per character, and joining 8-character pieces made
+ * two or three strings per name or IP where one survives.
  */
-function asciiString(b: Uint8Array, p: number, len: number): string {
-  const f = String.fromCharCode;
-  if (len <= 8) {
-    if (len <= 4) return len === 0 ? '' : len === 1 ? f(b[p]!) : len === 2 ? f(b[p]!, b[p + 1]!) : len === 3 ? f(b[p]!, b[p + 1]!, b[p + 2]!) : f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!) + asciiTail(b, p + 4, len - 4);
-  }
-  return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!) + asciiString(b, p + 8, len - 8);
-}
-
-function asciiTail(b: Uint8Array, p: number, len: number): string {
-  const f = String.fromCharCode;
-  return len === 1 ? f(b[p]!) : len === 2 ? f(b[p]!, b[p + 1]!) : len === 3 ? f(b[p]!, b[p + 1]!, b[p + 2]!) : f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-}
+const asciiString = new Function('b', 'p', 'len', `const f = String.fromCharCode;
+  switch (len) {
+    case 0: return '';
+    ${Array.from({ length: MEMO_MAX_LEN }, (_, i) => `case ${i + 1}: return f(${Array.from({ length: i + 1 }, (_, k) => `b[p + ${k}]`).join(', ')});`).join('\n    ')}
+  }`) as (b: Uint8Array, p: number, len: number) => string;
 
 function sameAscii(s: string, b: Uint8Array, p: number): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== b[p + i]) return false;
