@@ -10,7 +10,7 @@ function rng(seed: number): () => number {
   return () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
 }
 
-const LABELS = [{ app: 'web' }, { app: 'api', tier: 'backend' }];
+const LABELS: Record<string, string>[] = [{ app: 'web' }, { app: 'api', tier: 'backend' }];
 const CONTAINERS = [[{ name: 'web', image: 'nginx', ports: [{ containerPort: 80, protocol: 'TCP' as const }] }]];
 const OWNERS = [undefined, { kind: 'ReplicaSet' as const, name: 'web' }];
 
