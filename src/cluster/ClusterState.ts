@@ -13,13 +13,15 @@ export interface LastPod {
   owner: string | undefined;
   workload: Workload | undefined;
   /**
-   * Pods created and not yet bound, in creation order, from `bound` on: the scheduler
-   * binds pending pods in that order, so a PodScheduled nearly always names
-   * `created[bound]` and finds its pod's slot without a lookup by key.
-   * Emptied when a pod is deleted or a key is created again, so every slot in it
-   * holds the pod created there.
+   * Slots of pods created and not yet bound, in creation order: `created[bound..count)`.
+   * The scheduler binds pending pods in that order, so a PodScheduled nearly always
+   * names `created[bound]` and finds its pod's slot without a lookup by key. Emptied
+   * when a pod is deleted, a key is created again or it is full (later PodScheduled
+   * events then look their pod up), so every slot in it holds the pod created there.
+   * A fixed typed array: resetting a JS array's length per bind was a runtime call.
    */
-  created: number[];
+  readonly created: Int32Array;
+  count: number;
   bound: number;
 }
 
@@ -73,12 +75,15 @@ function podIpsOf(pods: PodTable): Map<string, string> {
   return m;
 }
 
+/** Most pods `LastPod.created` holds. */
+const CREATED_SLOTS = 8192;
+
 /** An empty cluster. */
 export function initialClusterState(): ClusterState {
   return {
     nodes: new Map(), namespaces: new Set(), pods: new PodTable(), workloads: new Map(), services: new Map(),
     endpoints: new Map(), ingresses: new Map(), serviceIps: new Map(), nodePorts: new Map(),
-    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: { slot: -1, owner: undefined, workload: undefined, created: [], bound: 0 },
+    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: { slot: -1, owner: undefined, workload: undefined, created: new Int32Array(CREATED_SLOTS), count: 0, bound: 0 },
     get index(): ClusterIndex { return (this.indexed ??= ClusterIndex.build(this)); },
     get podIps(): Map<string, string> { return (this.podIpsBuilt ??= podIpsOf(this.pods)); },
     seq: 0, time: 0,

@@ -61,8 +61,8 @@ const handlers: Handlers = {
     const r = s.pods.create(d, time, last.slot);
     const slot = r < 0 ? -1 - r : r;
     // A key created again replaces a pod that `created` may still hold.
-    if (r < 0 || last.created.length >= MAX_CREATED) forgetCreated(last);
-    last.created.push(slot);
+    if (r < 0 || last.count === last.created.length) forgetCreated(last);
+    last.created[last.count++] = slot;
     // A sibling of the last pod (create shared its owner) has its owner key and workload.
     const owner = s.pods.owner(slot);
     if (last.slot < 0 || owner !== s.pods.owner(last.slot)) {
@@ -135,20 +135,18 @@ const handlers: Handlers = {
   TrafficSent() { /* traffic changes dynamic datapath state, not the cluster objects */ },
 };
 
-/** Most pods `LastPod.created` holds: past it, later PodScheduled events use the Map. */
-const MAX_CREATED = 8192;
-
 /** The slot of the pod a PodScheduled names if it is the next created one not yet bound (see LastPod.created), or -1. */
 function createdSlot(s: ClusterState, namespace: string, name: string): number {
   const last = s.lastPod;
-  const slot = last.created[last.bound];
-  if (slot === undefined || s.pods.name(slot) !== name || s.pods.namespace(slot) !== namespace) return -1;
-  if (++last.bound === last.created.length) forgetCreated(last);
+  if (last.bound === last.count) return -1;
+  const slot = last.created[last.bound]!;
+  if ( s.pods.name(slot) !== name || s.pods.namespace(slot) !== namespace) return -1;
+  if (++last.bound === last.count) forgetCreated(last);
   return slot;
 }
 
 function forgetCreated(last: LastPod): void {
-  last.created.length = 0;
+  last.count = 0;
   last.bound = 0;
 }
 
