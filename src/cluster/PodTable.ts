@@ -93,10 +93,6 @@ class LazyStrings {
     return this.ends[slot]! - start === s.length && this.text.startsWith(s, start);
   }
 
-  push(v: string | undefined): void {
-    this.values.push(v ?? null);
-  }
-
   set(slot: number, v: string | undefined): void {
     this.values[slot] = v ?? null;
   }
@@ -125,12 +121,13 @@ class LazyStrings {
     return { text: parts.join(''), ends: bytesOf(ends) };
   }
 
-  static restore(s: { text: string; ends: Uint8Array }, n: number): LazyStrings {
+  /** A column of `n` restored strings, with room for `cap` (slots past `n` are written by index). */
+  static restore(s: { text: string; ends: Uint8Array }, n: number, cap: number): LazyStrings {
     const ends = u32Of(s.ends, n);
     let prev = 0;
     for (let i = 0; i < n; i++) { if (ends[i]! < prev) throw new Error('pod table snapshot: string offsets go backwards'); prev = ends[i]!; }
     if (prev !== s.text.length) throw new Error('pod table snapshot: string offsets do not match the text');
-    return new LazyStrings(new Array<string | null | undefined>(n), s.text, ends);
+    return new LazyStrings(new Array<string | null | undefined>(cap), s.text, ends);
   }
 }
 
@@ -143,7 +140,8 @@ export interface PodTableSnapshot {
   count: number;
   /** Byte order of the typed arrays: a snapshot from a host of the other order is not read. */
   littleEndian: boolean;
-  dicts: Record<DictField, { values: unknown[]; codes: Uint8Array }>;
+  /** Per column: its distinct values and each pod's code, in bytes of `width` (1, 2 or 4: the fewest that hold every code). */
+  dicts: Record<DictField, { values: unknown[]; width: number; codes: Uint8Array }>;
   names: { text: string; ends: Uint8Array };
   ips: { text: string; ends: Uint8Array };
   createdAt: Uint8Array;
@@ -153,7 +151,7 @@ export interface PodTableSnapshot {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function bytesOf(a: Uint32Array | Float64Array): Uint8Array {
+function bytesOf(a: Uint16Array | Uint32Array | Float64Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
@@ -161,6 +159,11 @@ function u32Of(b: Uint8Array, n: number): Uint32Array<ArrayBufferLike> {
   if (b.byteLength !== n * 4) throw new Error('pod table snapshot: a column has the wrong length');
   // A copy when the bytes are not 4-aligned in their buffer.
   return b.byteOffset % 4 === 0 ? new Uint32Array(b.buffer, b.byteOffset, n) : new Uint32Array(copyOf(b).buffer);
+}
+
+function u16Of(b: Uint8Array, n: number): Uint16Array<ArrayBufferLike> {
+  if (b.byteLength !== n * 2) throw new Error('pod table snapshot: a column has the wrong length');
+  return b.byteOffset % 2 === 0 ? new Uint16Array(b.buffer, b.byteOffset, n) : new Uint16Array(copyOf(b).buffer);
 }
 
 function f64Of(b: Uint8Array, n: number): Float64Array {
@@ -477,9 +480,10 @@ export class PodTable implements Map<string, Pod> {
     if (this.count === this.cap) this.grow(this.cap * 2);
     const slot = this.count++;
     this.codes.namespace[slot] = nc;
-    this.names.push(name);
-    this.ips.push(undefined);
-    this.objs.push(undefined);
+    // Written by index: a restored table's arrays have room past its pods already.
+    this.names.set(slot, name);
+    this.ips.set(slot, undefined);
+    this.objs[slot] = undefined;
     this.alive[slot] = 1;
     this.live++;
     this.hashes[slot] = h;
@@ -550,7 +554,9 @@ export class PodTable implements Map<string, Pod> {
         if (r === undefined) { r = values.length; values.push(from[c]); renumber.set(c, r); }
         codes[i] = r;
       }
-      dicts[f] = { values, codes: bytesOf(codes) };
+      // Most columns have a few distinct values: a byte per pod, not four (a smaller snapshot to read and checksum).
+      const width = values.length <= 0x100 ? 1 : values.length <= 0x10000 ? 2 : 4;
+      dicts[f] = { values, width, codes: width === 1 ? new Uint8Array(codes) : width === 2 ? bytesOf(new Uint16Array(codes)) : bytesOf(codes) };
     }
     const createdAt = new Float64Array(n);
     const startedAt = new Float64Array(n);
@@ -567,21 +573,26 @@ export class PodTable implements Map<string, Pod> {
     const n = snap.count;
     if (!Number.isSafeInteger(n) || n < 0) throw new Error('pod table snapshot: bad count');
     if (snap.littleEndian !== LITTLE_ENDIAN) throw new Error('pod table snapshot: written on a host of the other byte order');
-    const t = new PodTable(Math.max(1024, n));
+    // Room for the pods of a snapshot's tail of events: growing copies every column.
+    const cap = n + Math.max(1024, n >> 2);
+    const t = new PodTable(cap);
     for (const f of DICT_FIELDS) {
-      const { values, codes } = snap.dicts[f];
+      const { values, width, codes } = snap.dicts[f];
       const d = t.dicts[f] = Dict.of(values);
-      const c = u32Of(codes, n);
-      for (let i = 0; i < n; i++) if (c[i]! >= d.values.length) throw new Error('pod table snapshot: code out of range');
+      if (width !== 1 && width !== 2 && width !== 4) throw new Error('pod table snapshot: bad code width');
+      const c = width === 1 ? codes : width === 2 ? u16Of(codes, n) : u32Of(codes, n);
+      if (c.length !== n) throw new Error('pod table snapshot: a column has the wrong length');
+      // Codes past the values are checked unless the width cannot hold one.
+      if (d.values.length < 2 ** (8 * width)) for (let i = 0; i < n; i++) if (c[i]! >= d.values.length) throw new Error('pod table snapshot: code out of range');
       t.codes[f].set(c);
     }
     t.codePhases();
-    t.names = LazyStrings.restore(snap.names, n);
-    t.ips = LazyStrings.restore(snap.ips, n);
+    t.names = LazyStrings.restore(snap.names, n, cap);
+    t.ips = LazyStrings.restore(snap.ips, n, cap);
     t.createdAt.set(f64Of(snap.createdAt, n));
     t.startedAt.set(f64Of(snap.startedAt, n));
     t.alive.fill(1, 0, n);
-    t.objs = new Array<Pod | undefined>(n);
+    t.objs = new Array<Pod | undefined>(cap);
     t.count = t.live = n;
     const nsCodes = t.codes.namespace;
     t.names.hashRestored(t.hashes, (slot) => t.nsHashOf(nsCodes[slot]!));

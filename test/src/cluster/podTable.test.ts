@@ -135,3 +135,21 @@ describe('cluster snapshots of the column layout', () => {
     expect(clusterProjection.version).toBeGreaterThan(2);
   });
 });
+
+describe('PodTable snapshots', () => {
+  it('store a column in the fewest bytes that hold its codes, and read each width back', () => {
+    const t = new PodTable();
+    const r = rng(8);
+    // 300 distinct messages need two bytes a code; namespaces fit in one.
+    for (let i = 0; i < 300; i++) {
+      const slot = t.create(pending('default', `w-${i}`, r, i), i, -1);
+      t.unschedulable(slot, 'Unschedulable', `message ${i}`);
+    }
+    const snap = t.toSnapshot();
+    expect(snap.dicts.namespace.width).toBe(1);
+    expect(snap.dicts.message.width).toBe(2);
+    same(roundTrip(t), new Map(t.entries()));
+    snap.dicts.message.width = 3;
+    expect(() => PodTable.restore(snap)).toThrow(/width/);
+  });
+});
