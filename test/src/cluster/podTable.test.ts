@@ -153,3 +153,22 @@ describe('PodTable snapshots', () => {
     expect(() => PodTable.restore(snap)).toThrow(/width/);
   });
 });
+
+describe('PodTable strings', () => {
+  it('finds, reads and restores names and IPs that are not ASCII, and tells them from their ASCII look-alikes', () => {
+    const t = new PodTable();
+    const model = new Map<string, Pod>();
+    const r = rng(9);
+    for (const [ns, name] of [['default', 'café-0'], ['default', 'cafe-0'], ['ünï', '名前'], ['default', 'a'.repeat(300)]] as const) {
+      const p = pending(ns, name, r, 1);
+      t.create(p, 1, -1);
+      model.set(`${ns}/${name}`, p);
+    }
+    same(t, model);
+    expect(t.has('default/café-0') && t.has('default/cafe-0') && t.has('ünï/名前')).toBe(true);
+    expect(t.has('default/café-1')).toBe(false);
+    const back = roundTrip(t);
+    same(back, model);
+    expect(back.get('ünï/名前')?.name).toBe('名前');
+  });
+});
