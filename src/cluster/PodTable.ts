@@ -97,12 +97,15 @@ class LazyStrings {
     this.values[slot] = v ?? null;
   }
 
-  /** Hash of each restored string, continued from `start(slot)` (see PodTable.restore). */
-  hashRestored(out: Int32Array, start: (slot: number) => number): void {
+  /** Hash of each restored string, continued from its namespace's state (see PodTable.restore). */
+  hashRestored(out: Int32Array, nsCodes: Uint32Array, nsHashes: readonly number[]): void {
+    const text = this.text;
     let from = 0;
     for (let s = 0; s < this.ends.length; s++) {
       const to = this.ends[s]!;
-      out[s] = hashChars(start(s), this.text, from, to);
+      let h = nsHashes[nsCodes[s]!]!;
+      for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      out[s] = h;
       from = to;
     }
   }
@@ -582,9 +585,8 @@ export class PodTable implements Map<string, Pod> {
       if (width !== 1 && width !== 2 && width !== 4) throw new Error('pod table snapshot: bad code width');
       const c = width === 1 ? codes : width === 2 ? u16Of(codes, n) : u32Of(codes, n);
       if (c.length !== n) throw new Error('pod table snapshot: a column has the wrong length');
-      // Codes past the values are checked unless the width cannot hold one.
-      if (d.values.length < 2 ** (8 * width)) for (let i = 0; i < n; i++) if (c[i]! >= d.values.length) throw new Error('pod table snapshot: code out of range');
       t.codes[f].set(c);
+      if (maxOf(t.codes[f], n) >= d.values.length) throw new Error('pod table snapshot: code out of range');
     }
     t.codePhases();
     t.names = LazyStrings.restore(snap.names, n, cap);
@@ -595,7 +597,8 @@ export class PodTable implements Map<string, Pod> {
     t.objs = new Array<Pod | undefined>(cap);
     t.count = t.live = n;
     const nsCodes = t.codes.namespace;
-    t.names.hashRestored(t.hashes, (slot) => t.nsHashOf(nsCodes[slot]!));
+    const nsHashes = t.dicts.namespace.values.map((_, c) => (c === 0 ? 0 : t.nsHashOf(c)));
+    t.names.hashRestored(t.hashes, nsCodes, nsHashes);
     t.rebuildIndex();
     return t;
   }
@@ -624,6 +627,13 @@ function sameData(a: unknown, b: unknown): boolean {
   for (const k in x) { if (!sameData(x[k], y[k])) return false; n++; }
   for (const _ in y) n--;
   return n === 0;
+}
+
+/** The largest of `a[0..n)` (0 when n is 0). */
+function maxOf(a: Uint32Array, n: number): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (a[i]! > m) m = a[i]!;
+  return m;
 }
 
 /** A power of two at least twice `n`. */
