@@ -36,7 +36,7 @@ export class MsgpackReader {
     const t = this.buf[this.pos++]!;
     if (t < 0x80) return t;
     if (t >= 0xe0) return t - 0x100;
-    if (t >= 0xa0 && t < 0xc0) return this.str(t & 0x1f);
+    if (t >= 0xa0 && t < 0xc0) return this.strBody(t & 0x1f);
     if (t >= 0x90 && t < 0xa0) return this.array(t & 0x0f);
     if (t >= 0x80 && t < 0x90) return this.map(t & 0x0f);
     switch (t) {
@@ -56,9 +56,9 @@ export class MsgpackReader {
       case 0xd1: this.need(2); this.pos += 2; return this.view.getInt16(this.pos - 2);
       case 0xd2: this.need(4); this.pos += 4; return this.view.getInt32(this.pos - 4);
       case 0xd3: this.need(8); this.pos += 8; return Number(this.view.getBigInt64(this.pos - 8));
-      case 0xd9: return this.str(this.u(1));
-      case 0xda: return this.str(this.u(2));
-      case 0xdb: return this.str(this.u(4));
+      case 0xd9: return this.strBody(this.u(1));
+      case 0xda: return this.strBody(this.u(2));
+      case 0xdb: return this.strBody(this.u(4));
       case 0xdc: return this.array(this.u(2));
       case 0xdd: return this.array(this.u(4));
       case 0xde: return this.map(this.u(2));
@@ -90,7 +90,8 @@ export class MsgpackReader {
     return this.view.getUint32(p);
   }
 
-  private str(len: number): string {
+  /** A string of `len` bytes at the reader (its header already read). */
+  strBody(len: number): string {
     this.need(len);
     const b = this.buf;
     const p = this.pos;
