@@ -134,6 +134,93 @@ class LazyStrings {
   }
 }
 
+/**
+ * An IPv4 address per slot, as a number: pod IPs are unique, so as strings each was one
+ * more object per pod for the collector to copy, and 15 bytes a pod in a snapshot where
+ * a number takes 4. Only the canonical dotted quad (what IPAM writes) is stored so, so
+ * that it reads back as the very same text; anything else, and IPv6, is kept as given.
+ */
+class IpColumn {
+  private nums: Uint32Array;
+  /** 0: no address; 1: the number; 2: a string in `others`. */
+  private kinds: Uint8Array;
+  private others = new Map<number, string>();
+
+  constructor(cap: number) {
+    this.nums = new Uint32Array(cap);
+    this.kinds = new Uint8Array(cap);
+  }
+
+  get(slot: number): string | undefined {
+    const k = this.kinds[slot];
+    if (k === 1) { const n = this.nums[slot]!; return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`; }
+    return k === 2 ? this.others.get(slot) : undefined;
+  }
+
+  set(slot: number, ip: string | undefined): void {
+    if (this.kinds[slot] === 2) this.others.delete(slot);
+    if (ip === undefined) { this.kinds[slot] = 0; return; }
+    const n = dottedQuad(ip);
+    if (n >= 0) { this.nums[slot] = n; this.kinds[slot] = 1; return; }
+    this.kinds[slot] = 2;
+    this.others.set(slot, ip);
+  }
+
+  grow(cap: number, n: number): void {
+    const nums = new Uint32Array(cap); nums.set(this.nums.subarray(0, n)); this.nums = nums;
+    const kinds = new Uint8Array(cap); kinds.set(this.kinds.subarray(0, n)); this.kinds = kinds;
+  }
+
+  toSnapshot(slots: ArrayLike<number>): PodTableSnapshot['ips'] {
+    const nums = new Uint32Array(slots.length);
+    const kinds = new Uint8Array(slots.length);
+    const others: [number, string][] = [];
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i]!;
+      nums[i] = this.nums[s]!;
+      kinds[i] = this.kinds[s]!;
+      if (kinds[i] === 2) others.push([i, this.others.get(s)!]);
+    }
+    return { nums: bytesOf(nums), kinds, others };
+  }
+
+  static restore(snap: PodTableSnapshot['ips'], n: number, cap: number): IpColumn {
+    const col = new IpColumn(cap);
+    col.nums.set(u32Of(snap.nums, n));
+    if (snap.kinds.length !== n) throw new Error('pod table snapshot: a column has the wrong length');
+    col.kinds.set(snap.kinds);
+    for (const [i, ip] of snap.others) {
+      if (!(i < n) || col.kinds[i] !== 2 || typeof ip !== 'string') throw new Error('pod table snapshot: a bad address');
+      col.others.set(i, ip);
+    }
+    if (col.others.size !== snap.others.length) throw new Error('pod table snapshot: a bad address');
+    for (let i = 0; i < n; i++) if (col.kinds[i]! > 2 || (col.kinds[i] === 2 && !col.others.has(i))) throw new Error('pod table snapshot: a bad address');
+    return col;
+  }
+}
+
+/** A canonical dotted quad (no leading zeros, each part 0..255) as a number, or -1. */
+function dottedQuad(s: string): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+    } else {
+      if (c < 48 || c > 57 || (digits === 1 && part === 0)) return -1;
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    }
+  }
+  return dots === 3 && digits > 0 ? n * 256 + part : -1;
+}
+
 /** Code columns, in Pod field order. */
 const DICT_FIELDS = ['namespace', 'labels', 'containers', 'nodeSelector', 'tolerations', 'hostNetwork', 'owner', 'targetNode', 'phase', 'reason', 'message', 'node'] as const;
 type DictField = (typeof DICT_FIELDS)[number];
@@ -146,7 +233,8 @@ export interface PodTableSnapshot {
   /** Per column: its distinct values and each pod's code, in bytes of `width` (1, 2 or 4: the fewest that hold every code). */
   dicts: Record<DictField, { values: unknown[]; width: number; codes: Uint8Array }>;
   names: { text: string; ends: Uint8Array };
-  ips: { text: string; ends: Uint8Array };
+  /** Addresses as numbers (u32s), kinds (see IpColumn) and the ones kept as strings, by index. */
+  ips: { nums: Uint8Array; kinds: Uint8Array; others: [number, string][] };
   createdAt: Uint8Array;
   /** NaN: not started. */
   startedAt: Uint8Array;
@@ -202,7 +290,7 @@ export class PodTable implements Map<string, Pod> {
   private readonly dicts: Record<DictField, Dict>;
   private codes: Record<DictField, Uint32Array>;
   private names: LazyStrings;
-  private ips: LazyStrings;
+  private ips: IpColumn;
   private createdAt: Float64Array;
   private startedAt: Float64Array;
   /** 1 for a slot holding a pod, 0 for a hole. */
@@ -224,7 +312,7 @@ export class PodTable implements Map<string, Pod> {
     this.dicts = Object.fromEntries(DICT_FIELDS.map((f) => [f, new Dict()])) as Record<DictField, Dict>;
     this.codes = Object.fromEntries(DICT_FIELDS.map((f) => [f, new Uint32Array(cap)])) as Record<DictField, Uint32Array>;
     this.names = new LazyStrings();
-    this.ips = new LazyStrings();
+    this.ips = new IpColumn(cap);
     this.createdAt = new Float64Array(cap);
     this.startedAt = new Float64Array(cap);
     this.alive = new Uint8Array(cap);
@@ -529,6 +617,7 @@ export class PodTable implements Map<string, Pod> {
     this.startedAt = f64(this.startedAt);
     const alive = new Uint8Array(cap); alive.set(this.alive.subarray(0, n)); this.alive = alive;
     const hashes = new Int32Array(cap); hashes.set(this.hashes.subarray(0, n)); this.hashes = hashes;
+    this.ips.grow(cap, n);
     this.cap = cap;
   }
 
@@ -566,7 +655,7 @@ export class PodTable implements Map<string, Pod> {
     for (let i = 0; i < n; i++) { createdAt[i] = this.createdAt[slots[i]!]!; startedAt[i] = this.startedAt[slots[i]!]!; }
     return {
       count: n, littleEndian: LITTLE_ENDIAN, dicts,
-      names: LazyStrings.join(this.names, slots), ips: LazyStrings.join(this.ips, slots),
+      names: LazyStrings.join(this.names, slots), ips: this.ips.toSnapshot(slots),
       createdAt: bytesOf(createdAt), startedAt: bytesOf(startedAt),
     };
   }
@@ -590,7 +679,7 @@ export class PodTable implements Map<string, Pod> {
     }
     t.codePhases();
     t.names = LazyStrings.restore(snap.names, n, cap);
-    t.ips = LazyStrings.restore(snap.ips, n, cap);
+    t.ips = IpColumn.restore(snap.ips, n, cap);
     t.createdAt.set(f64Of(snap.createdAt, n));
     t.startedAt.set(f64Of(snap.startedAt, n));
     t.alive.fill(1, 0, n);

@@ -172,3 +172,24 @@ describe('PodTable strings', () => {
     expect(back.get('ünï/名前')?.name).toBe('名前');
   });
 });
+
+describe('PodTable addresses', () => {
+  it('reads back every address as it was given: dotted quads as numbers, anything else as the string', () => {
+    const ips = ['10.244.0.1', '0.0.0.0', '255.255.255.255', '010.0.0.1', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', '::1', 'fd00::12', '', '1.2.3.4 '];
+    const t = new PodTable();
+    const model = new Map<string, Pod>();
+    const r = rng(10);
+    ips.forEach((ip, i) => {
+      const p = pending('default', `ip-${i}`, r, i);
+      t.bind(t.create(p, i, -1), 'node-0', ip, i);
+      model.set(`default/ip-${i}`, { ...p, node: 'node-0', ip, phase: 'Running', startedAt: i });
+    });
+    same(t, model);
+    same(roundTrip(t), model);
+    // Rebinding a string address to a number and back leaves no stale string.
+    const s = t.find('default', 'ip-8');
+    t.bind(s, 'node-1', '10.0.0.8', 99);
+    expect(t.get('default/ip-8')?.ip).toBe('10.0.0.8');
+    expect(roundTrip(t).get('default/ip-8')?.ip).toBe('10.0.0.8');
+  });
+});
