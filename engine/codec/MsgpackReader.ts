@@ -16,7 +16,8 @@ export class MsgpackReader {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
   end = 0;
-  private view = new DataView(this.buf.buffer);
+  /** Over `buf` (EventCodec compares shared parts through it). */
+  view = new DataView(this.buf.buffer);
   private readonly memoKeys = new Array<number>(MEMO_SIZE).fill(-1);
   private readonly memoVals = new Array<string>(MEMO_SIZE).fill('');
 
