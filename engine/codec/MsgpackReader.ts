@@ -8,7 +8,8 @@
 /** A payload that is not well-formed msgpack; the caller names the event. */
 export class MsgpackError extends Error {}
 
-const MEMO_SIZE = 4096;
+const MEMO_BITS = 12;
+const MEMO_SIZE = 1 << MEMO_BITS;
 const MEMO_MAX_LEN = 16;
 
 /** Reads msgpack values from `buf[pos..end)`. */
@@ -98,16 +99,25 @@ export class MsgpackReader {
     const p = this.pos;
     this.pos += len;
     if (len <= MEMO_MAX_LEN) {
-      // FNV-1a over the bytes picks a memo slot; a hit must match byte for byte.
+      // FNV-1a over the bytes, four at a step (DataView), picks a memo slot; a hit must
+      // match byte for byte. The high bits of each step tell whether the bytes are ASCII.
+      const v = this.view;
       let h = 0x811c9dc5 ^ len;
-      let ascii = true;
-      for (let i = 0; i < len; i++) {
+      let high = 0;
+      let i = 0;
+      for (; i + 4 <= len; i += 4) {
+        const w = v.getUint32(p + i);
+        high |= w;
+        h = Math.imul(h ^ w, 0x01000193);
+      }
+      for (; i < len; i++) {
         const c = b[p + i]!;
-        if (c >= 0x80) { ascii = false; break; }
+        high |= c;
         h = Math.imul(h ^ c, 0x01000193);
       }
-      if (ascii) {
-        const slot = (h >>> 0) & (MEMO_SIZE - 1);
+      if ((high & 0x80808080) === 0) {
+        // The top bits: a product's low bits depend only on the low bits of each step.
+        const slot = h >>> (32 - MEMO_BITS);
         const hit = this.memoVals[slot]!;
         if (this.memoKeys[slot] === h && hit.length === len && sameAscii(hit, b, p)) return hit;
         const s = asciiString(b, p, len);
