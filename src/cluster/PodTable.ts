@@ -12,10 +12,11 @@
 //
 // Fields whose values repeat (namespace, node, phase, and the spec parts a workload's
 // pods share by identity: labels, containers, owner, ...) are stored as codes into a
-// per-column list of distinct values (Dict). Names and IPs, unique per pod, are string
-// columns that a restore fills lazily from one joined text (LazyStrings). Slot order is
-// Map order: a new key appends, a key set again keeps its slot, a deleted slot is a
-// hole until the table compacts.
+// per-column list of distinct values (Dict). Names, unique per pod, are a string column
+// that a restore fills lazily from one joined text (LazyStrings); IPs are numbers
+// (IpColumn). Keys are found through an open-addressing index over key hashes, kept in
+// typed arrays. Slot order is Map order: a new key appends, a key set again keeps its
+// slot, a deleted slot is a hole until the table compacts.
 import type { OwnerRef, Pod } from './types.js';
 
 /** What a pod is created with (PodCreated's data). */
