@@ -300,6 +300,8 @@ export class PodTable implements Map<string, Pod> {
   /** Open addressing over key hashes: slot + 1, 0 free, -1 a deleted entry. */
   private index: Int32Array;
   private indexUsed = 0;
+  /** Keys built so far (see key()); a slot keeps its key for life. */
+  private keys_: (string | undefined)[] | undefined = undefined;
   /** Pod objects built so far (see pod()). */
   private objs: (Pod | undefined)[];
   /** The hash state after each namespace code's `namespace/`. */
@@ -382,12 +384,22 @@ export class PodTable implements Map<string, Pod> {
     return this.dicts.namespace.values[this.codes.namespace[slot]!] as string;
   }
 
+  /** The IP of the pod in a slot (its Pod object's, once built: the same string). */
   ip(slot: number): string | undefined {
-    return this.ips.get(slot);
+    const p = this.objs[slot];
+    return p !== undefined ? p.ip : this.ips.get(slot);
   }
 
+  /**
+   * The key `namespace/name` of the slot's pod. Built on first use and kept: a consumer
+   * that asks for keys (the controllers' index, podIps) asks for every pod's, more than
+   * once, and each Map or Set it goes into hashes a kept string only once.
+   */
   key(slot: number): string {
-    return `${this.namespace(slot)}/${this.name(slot)}`;
+    // Sized up front (and on grow): keys are asked for in any order, and a store far past
+    // an array's end would turn it into a slow dictionary.
+    const keys = (this.keys_ ??= new Array<string | undefined>(this.cap));
+    return keys[slot] ?? (keys[slot] = `${this.namespace(slot)}/${this.name(slot)}`);
   }
 
   owner(slot: number): OwnerRef | undefined {
@@ -619,6 +631,7 @@ export class PodTable implements Map<string, Pod> {
     const alive = new Uint8Array(cap); alive.set(this.alive.subarray(0, n)); this.alive = alive;
     const hashes = new Int32Array(cap); hashes.set(this.hashes.subarray(0, n)); this.hashes = hashes;
     this.ips.grow(cap, n);
+    if (this.keys_) { const keys = new Array<string | undefined>(cap); for (let i = 0; i < n; i++) keys[i] = this.keys_[i]; this.keys_ = keys; }
     this.cap = cap;
   }
 
@@ -627,6 +640,7 @@ export class PodTable implements Map<string, Pod> {
     const live = [...this.slots()];
     const t = PodTable.restore(this.toSnapshot(live));
     Object.assign(this, t);
+    this.keys_ = undefined;
   }
 
   // ---- snapshots ----------------------------------------------------------------

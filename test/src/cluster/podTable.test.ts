@@ -83,6 +83,11 @@ describe('PodTable', () => {
     same(t, model);
     churn(t, model, 5000, 3);
     same(t, model);
+    t.clear();
+    model.clear();
+    same(t, model);
+    churn(t, model, 2000, 11);
+    same(t, model);
   });
 
   it('given a restored table, then it reads back equal to the one it was taken from, and changes go on alike', () => {
