@@ -26,6 +26,8 @@ export interface EncodedEvent {
 /** The last array or map read at one field of one event type, and its bytes. */
 interface LastPart {
   bytes: Uint8Array;
+  /** Over `bytes`: compared four at a time. */
+  view: DataView;
   len: number;
   value: unknown;
 }
@@ -52,20 +54,26 @@ function fieldWriter(fields: readonly string[]): FieldWriter {
 }
 
 /** Reads one field list's values (the array header already read) into a data object. */
-type FieldReader = (codec: EventCodec, last: (LastPart | undefined)[] | undefined) => Record<string, unknown>;
+type FieldReader = (codec: EventCodec, r: MsgpackReader, last: (LastPart | undefined)[] | undefined) => Record<string, unknown>;
 
 /**
  * A FieldReader for one field list. Absent optional fields are stored as nil and left
  * absent, as they were written. Generated so that each field is a store of a named
  * property, which V8 caches per site: one loop storing `data[fields[i]]` was a
- * megamorphic keyed store per field, a tenth of a replay's instructions. A `__proto__`
- * field must stay data, which only defineProperty does.
+ * megamorphic keyed store per field, a tenth of a replay's instructions. The common
+ * field values, a short string (fixstr) or nil, are read inline; anything else goes
+ * through `c.field`: two calls and a type switch per field were a third of decoding.
+ * A `__proto__` field must stay data, which only defineProperty does.
  */
 function fieldReader(fields: readonly string[]): FieldReader {
+  const read = (i: number) => `t = r.pos < r.end ? b[r.pos] : -1;
+  if (t >= 0xa0 && t < 0xc0) { r.pos++; v = r.strBody(t & 0x1f); }
+  else if (t === 0xc0) { r.pos++; v = null; }
+  else v = c.field(last, ${i});`;
   const store = (f: string, i: number) => f === '__proto__'
-    ? `v = c.field(last, ${i}); if (v !== null) Object.defineProperty(d, '__proto__', { value: v, enumerable: true, writable: true, configurable: true });`
-    : `v = c.field(last, ${i}); if (v !== null) d[${JSON.stringify(f)}] = v;`;
-  return new Function('c', 'last', `const d = {}; let v; ${fields.map(store).join(' ')} return d;`) as FieldReader;
+    ? `${read(i)} if (v !== null) Object.defineProperty(d, '__proto__', { value: v, enumerable: true, writable: true, configurable: true });`
+    : `${read(i)} if (v !== null) d[${JSON.stringify(f)}] = v;`;
+  return new Function('c', 'r', 'last', `const d = {}, b = r.buf; let v, t; ${fields.map(store).join('\n')} return d;`) as FieldReader;
 }
 
 /** Why a stored payload could not be read; the log adds the sequence number. */
@@ -123,7 +131,7 @@ export class EventCodec {
    * With `share`, an array or map field whose bytes equal that field's in the last event
    * of the same type decoded with `share` comes back as the very same object, not
    * decoded again: a workload's pods are created one after another with one spec, and a
-   * replay keeps a single copy of it anyway (see evolve's newPod). Only for callers
+   * replay keeps a single copy of it anyway (see PodTable.create). Only for callers
    * that never mutate event data in place (a projection's fold).
    */
   decodeRange(type: string, version: number, buf: Uint8Array, start: number, end: number, share = false): Record<string, unknown> {
@@ -150,7 +158,7 @@ export class EventCodec {
       if (n !== fields.length) throw new DecodeFailure(`${type} v${version} payload should be an array of ${fields.length} fields, found ${n}`);
       let f = this.readers.get(fields);
       if (f === undefined) this.readers.set(fields, (f = { read: fieldReader(fields), last: new Array<LastPart | undefined>(n).fill(undefined) }));
-      data = f.read(this, share ? f.last : undefined);
+      data = f.read(this, r, share ? f.last : undefined);
     } catch (e) {
       if (e instanceof MsgpackError) throw new DecodeFailure(`${type} payload does not decode as msgpack (${e.message})`);
       throw e;
@@ -180,15 +188,23 @@ export class EventCodec {
     const prev = last[i];
     if (prev !== undefined && from + prev.len <= r.end) {
       const pb = prev.bytes;
+      const pv = prev.view;
+      const bv = r.view;
       const len = prev.len;
       let k = 0;
+      // Four bytes a step, then the odd ones: parts are tens of bytes, compared per event.
+      while (k + 4 <= len && pv.getUint32(k) === bv.getUint32(from + k)) k += 4;
       while (k < len && pb[k] === b[from + k]) k++;
       if (k === len) { r.pos = from + len; return prev.value; }
     }
     const v = r.value();
     const len = r.pos - from;
     if (len <= MAX_SHARED_BYTES) {
-      const part = prev ?? (last[i] = { bytes: new Uint8Array(MAX_SHARED_BYTES), len: 0, value: undefined });
+      let part = prev;
+      if (part === undefined) {
+        const bytes = new Uint8Array(MAX_SHARED_BYTES);
+        part = last[i] = { bytes, view: new DataView(bytes.buffer), len: 0, value: undefined };
+      }
       part.bytes.set(b.subarray(from, from + len));
       part.len = len;
       part.value = v;

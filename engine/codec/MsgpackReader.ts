@@ -8,7 +8,8 @@
 /** A payload that is not well-formed msgpack; the caller names the event. */
 export class MsgpackError extends Error {}
 
-const MEMO_SIZE = 4096;
+const MEMO_BITS = 12;
+const MEMO_SIZE = 1 << MEMO_BITS;
 const MEMO_MAX_LEN = 16;
 
 /** Reads msgpack values from `buf[pos..end)`. */
@@ -16,7 +17,8 @@ export class MsgpackReader {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
   end = 0;
-  private view = new DataView(this.buf.buffer);
+  /** Over `buf` (EventCodec compares shared parts through it). */
+  view = new DataView(this.buf.buffer);
   private readonly memoKeys = new Array<number>(MEMO_SIZE).fill(-1);
   private readonly memoVals = new Array<string>(MEMO_SIZE).fill('');
 
@@ -36,7 +38,7 @@ export class MsgpackReader {
     const t = this.buf[this.pos++]!;
     if (t < 0x80) return t;
     if (t >= 0xe0) return t - 0x100;
-    if (t >= 0xa0 && t < 0xc0) return this.str(t & 0x1f);
+    if (t >= 0xa0 && t < 0xc0) return this.strBody(t & 0x1f);
     if (t >= 0x90 && t < 0xa0) return this.array(t & 0x0f);
     if (t >= 0x80 && t < 0x90) return this.map(t & 0x0f);
     switch (t) {
@@ -56,9 +58,9 @@ export class MsgpackReader {
       case 0xd1: this.need(2); this.pos += 2; return this.view.getInt16(this.pos - 2);
       case 0xd2: this.need(4); this.pos += 4; return this.view.getInt32(this.pos - 4);
       case 0xd3: this.need(8); this.pos += 8; return Number(this.view.getBigInt64(this.pos - 8));
-      case 0xd9: return this.str(this.u(1));
-      case 0xda: return this.str(this.u(2));
-      case 0xdb: return this.str(this.u(4));
+      case 0xd9: return this.strBody(this.u(1));
+      case 0xda: return this.strBody(this.u(2));
+      case 0xdb: return this.strBody(this.u(4));
       case 0xdc: return this.array(this.u(2));
       case 0xdd: return this.array(this.u(4));
       case 0xde: return this.map(this.u(2));
@@ -90,22 +92,32 @@ export class MsgpackReader {
     return this.view.getUint32(p);
   }
 
-  private str(len: number): string {
+  /** A string of `len` bytes at the reader (its header already read). */
+  strBody(len: number): string {
     this.need(len);
     const b = this.buf;
     const p = this.pos;
     this.pos += len;
     if (len <= MEMO_MAX_LEN) {
-      // FNV-1a over the bytes picks a memo slot; a hit must match byte for byte.
+      // FNV-1a over the bytes, four at a step (DataView), picks a memo slot; a hit must
+      // match byte for byte. The high bits of each step tell whether the bytes are ASCII.
+      const v = this.view;
       let h = 0x811c9dc5 ^ len;
-      let ascii = true;
-      for (let i = 0; i < len; i++) {
+      let high = 0;
+      let i = 0;
+      for (; i + 4 <= len; i += 4) {
+        const w = v.getUint32(p + i);
+        high |= w;
+        h = Math.imul(h ^ w, 0x01000193);
+      }
+      for (; i < len; i++) {
         const c = b[p + i]!;
-        if (c >= 0x80) { ascii = false; break; }
+        high |= c;
         h = Math.imul(h ^ c, 0x01000193);
       }
-      if (ascii) {
-        const slot = (h >>> 0) & (MEMO_SIZE - 1);
+      if ((high & 0x80808080) === 0) {
+        // The top bits: a product's low bits depend only on the low bits of each step.
+        const slot = h >>> (32 - MEMO_BITS);
         const hit = this.memoVals[slot]!;
         if (this.memoKeys[slot] === h && hit.length === len && sameAscii(hit, b, p)) return hit;
         const s = asciiString(b, p, len);
@@ -145,22 +157,16 @@ export class MsgpackReader {
 }
 
 /**
- * `len` (<= 16) ASCII bytes as a string, made in one allocation: a loop of `+=` made
- * a new string per character, most of a replay's garbage for unique names and IPs.
+ * `len` (<= MEMO_MAX_LEN) ASCII bytes as a string, made in one allocation by one
+ * String.fromCharCode call with exactly `len` arguments (generated: a case per length).
+ * A loop of `+=` made a new string per character, and joining 8-character pieces made
+ * two or three strings per name or IP where one survives.
  */
-function asciiString(b: Uint8Array, p: number, len: number): string {
-  const f = String.fromCharCode;
-  if (len <= 8) {
-    if (len <= 4) return len === 0 ? '' : len === 1 ? f(b[p]!) : len === 2 ? f(b[p]!, b[p + 1]!) : len === 3 ? f(b[p]!, b[p + 1]!, b[p + 2]!) : f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!) + asciiTail(b, p + 4, len - 4);
-  }
-  return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!) + asciiString(b, p + 8, len - 8);
-}
-
-function asciiTail(b: Uint8Array, p: number, len: number): string {
-  const f = String.fromCharCode;
-  return len === 1 ? f(b[p]!) : len === 2 ? f(b[p]!, b[p + 1]!) : len === 3 ? f(b[p]!, b[p + 1]!, b[p + 2]!) : f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-}
+const asciiString = new Function('b', 'p', 'len', `const f = String.fromCharCode;
+  switch (len) {
+    case 0: return '';
+    ${Array.from({ length: MEMO_MAX_LEN }, (_, i) => `case ${i + 1}: return f(${Array.from({ length: i + 1 }, (_, k) => `b[p + ${k}]`).join(', ')});`).join('\n    ')}
+  }`) as (b: Uint8Array, p: number, len: number) => string;
 
 function sameAscii(s: string, b: Uint8Array, p: number): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== b[p + i]) return false;

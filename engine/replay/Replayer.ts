@@ -49,26 +49,31 @@ function corrupt(seq: number, e: DecodeFailure): CorruptLogError {
   return new CorruptLogError(seq, `${e.message}; the log cannot be replayed past this point (see 'podnet verify')`);
 }
 
-/** An event read out of a chunk; its stream name is decoded only if someone asks. */
+/**
+ * The events of a fold, read out of chunks: one object, refilled for each event (an
+ * envelope per event was a fifth of a replay's garbage). Its stream name is decoded
+ * only if someone asks.
+ */
 class ChunkEnvelope implements EventEnvelope {
-  readonly seq: number;
-  readonly time: number;
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-  private readonly chunk: Chunk;
-  private readonly index: number;
+  seq = 0;
+  time = 0;
+  type = '';
+  data: Record<string, unknown> = {};
+  private chunk: Chunk | undefined;
+  private index = 0;
 
-  constructor(chunk: Chunk, index: number, type: string, data: Record<string, unknown>) {
+  fill(chunk: Chunk, index: number, type: string, data: Record<string, unknown>): this {
     this.seq = chunk.firstSeq + index;
     this.time = chunk.times[index]!;
     this.type = type;
     this.data = data;
     this.chunk = chunk;
     this.index = index;
+    return this;
   }
 
   get stream(): string {
-    return this.chunk.streamName(this.index);
+    return this.chunk!.streamName(this.index);
   }
 }
 
@@ -106,16 +111,20 @@ export class Replayer<S> {
     return this.fold(start, target);
   }
 
-  /** Fold events after `from.seq` up to `toSeq`, checking continuity. */
+  /**
+   * Fold events after `from.seq` up to `toSeq`, checking continuity. The envelope given
+   * to evolve and to `onEvent` is refilled for the next event (see Projection).
+   */
   fold(from: StateAt<S>, toSeq: number, onEvent?: (e: EventEnvelope, state: S) => void): StateAt<S> {
     let { state, seq, time } = from;
     const due = this.snapshotsDue(seq, toSeq);
     const evolve = this.projection.evolve;
+    const env = new ChunkEnvelope();
     for (const c of this.log.chunks(seq + 1, toSeq)) {
       if (c.firstSeq > seq + 1) throw new CorruptLogError(seq + 1, `missing: sequence gap (the log jumps from ${seq} to ${c.firstSeq})`);
       const hi = Math.min(c.count, toSeq - c.firstSeq + 1);
       for (let i = seq + 1 - c.firstSeq; i < hi; i++) {
-        const e = this.decodeAt(c, i);
+        const e = this.decodeAt(env, c, i);
         state = evolve(state, e);
         seq = e.seq;
         time = e.time;
@@ -127,10 +136,10 @@ export class Replayer<S> {
     return { state, seq, time, fromSnapshot: from.fromSnapshot };
   }
 
-  private decodeAt(c: Chunk, i: number): EventEnvelope {
+  private decodeAt(env: ChunkEnvelope, c: Chunk, i: number): EventEnvelope {
     const type = c.types[c.typeIdx[i]!]!;
     try {
-      return new ChunkEnvelope(c, i, type, this.codec.decodeRange(type, c.versions[i]!, c.body, c.payloadStart[i]!, c.payloadEnd[i]!, true));
+      return env.fill(c, i, type, this.codec.decodeRange(type, c.versions[i]!, c.body, c.payloadStart[i]!, c.payloadEnd[i]!, true));
     } catch (e) {
       if (e instanceof DecodeFailure) throw corrupt(c.firstSeq + i, e);
       throw e;

@@ -88,7 +88,9 @@ class SnapshotEncoder {
       case 'string': o.byte(T_STR); o.varint(this.str(v)); return;
       case 'boolean': o.byte(v ? T_TRUE : T_FALSE); return;
       case 'number':
-        if (Number.isSafeInteger(v)) { o.byte(T_INT); o.varint(v >= 0 ? v * 2 : -v * 2 - 1); return; }
+        // Zigzag doubles the magnitude: only below 2^52 is it still exact (a double holds
+        // integers to 2^53); larger integers are stored as floats, which are exact.
+        if (Number.isInteger(v) && Math.abs(v) < 2 ** 52) { o.byte(T_INT); o.varint(v >= 0 ? v * 2 : -v * 2 - 1); return; }
         o.byte(T_FLOAT); o.ensure(8); o.buf.writeDoubleLE(v, o.pos); o.pos += 8; return;
       case 'undefined': o.byte(T_UNDEF); return;
       case 'object':

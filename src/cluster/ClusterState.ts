@@ -1,5 +1,6 @@
 import { ClusterIndex } from './ClusterIndex.js';
-import type { ClusterConfig, Endpoints, Ingress, Node, Pod, Service, Workload } from './types.js';
+import { PodTable } from './PodTable.js';
+import type { ClusterConfig, Endpoints, Ingress, Node, Service, Workload } from './types.js';
 
 /**
  * The pod created last, its owner's key and workload. A workload's pods are created one
@@ -7,17 +8,20 @@ import type { ClusterConfig, Endpoints, Ingress, Node, Pod, Service, Workload } 
  * Reset when a workload is applied or deleted (the lookup may be stale).
  */
 export interface LastPod {
-  pod: Pod | undefined;
+  /** Its slot in the pod table, or -1. */
+  slot: number;
   owner: string | undefined;
   workload: Workload | undefined;
   /**
-   * Pods created and not yet bound, in creation order, from `bound` on: the scheduler
-   * binds pending pods in that order, so a PodScheduled nearly always names
-   * `created[bound]` and finds its pod without building its key or a Map lookup.
-   * Emptied when a pod is deleted or a key is created again, so every pod in it is
-   * the one the pods Map holds.
+   * Slots of pods created and not yet bound, in creation order: `created[bound..count)`.
+   * The scheduler binds pending pods in that order, so a PodScheduled nearly always
+   * names `created[bound]` and finds its pod's slot without a lookup by key. Emptied
+   * when a pod is deleted, a key is created again or it is full (later PodScheduled
+   * events then look their pod up), so every slot in it holds the pod created there.
+   * A fixed typed array: resetting a JS array's length per bind was a runtime call.
    */
-  created: Pod[];
+  readonly created: Int32Array;
+  count: number;
   bound: number;
 }
 
@@ -29,7 +33,7 @@ export interface ClusterState {
   config?: ClusterConfig;
   nodes: Map<string, Node>;
   namespaces: Set<string>;
-  pods: Map<string, Pod>;
+  pods: PodTable;
   workloads: Map<string, Workload>;
   services: Map<string, Service>;
   endpoints: Map<string, Endpoints>;
@@ -62,18 +66,24 @@ export interface ClusterState {
 }
 
 /** Pod IP -> pod key, in pod order (a later pod on the same IP, hostNetwork ones, wins). */
-function podIpsOf(pods: ReadonlyMap<string, Pod>): Map<string, string> {
+function podIpsOf(pods: PodTable): Map<string, string> {
   const m = new Map<string, string>();
-  for (const [key, p] of pods) if (p.ip) m.set(p.ip, key);
+  for (const slot of pods.slots()) {
+    const ip = pods.ip(slot);
+    if (ip) m.set(ip, pods.key(slot));
+  }
   return m;
 }
+
+/** Most pods `LastPod.created` holds. */
+const CREATED_SLOTS = 8192;
 
 /** An empty cluster. */
 export function initialClusterState(): ClusterState {
   return {
-    nodes: new Map(), namespaces: new Set(), pods: new Map(), workloads: new Map(), services: new Map(),
+    nodes: new Map(), namespaces: new Set(), pods: new PodTable(), workloads: new Map(), services: new Map(),
     endpoints: new Map(), ingresses: new Map(), serviceIps: new Map(), nodePorts: new Map(),
-    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: { pod: undefined, owner: undefined, workload: undefined, created: [], bound: 0 },
+    nodeSerial: 0, indexed: undefined, podIpsBuilt: undefined, lastPod: { slot: -1, owner: undefined, workload: undefined, created: new Int32Array(CREATED_SLOTS), count: 0, bound: 0 },
     get index(): ClusterIndex { return (this.indexed ??= ClusterIndex.build(this)); },
     get podIps(): Map<string, string> { return (this.podIpsBuilt ??= podIpsOf(this.pods)); },
     seq: 0, time: 0,

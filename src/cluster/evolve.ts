@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '../../engine/codec/index.js';
 import type { ClusterEventMap, ClusterEventType } from './events.js';
 import type { ClusterState, LastPod } from './ClusterState.js';
-import { nsKey, ownerKey, workloadKey, type OwnerRef, type Pod, type Service } from './types.js';
+import { nsKey, ownerKey, workloadKey, type Service } from './types.js';
 
 /** The apiserver's Service, whose endpoints are the control-plane nodes (not pods). */
 export const API_SERVER_SERVICE = 'default/kubernetes';
@@ -36,7 +36,7 @@ const handlers: Handlers = {
   },
   NamespaceCreated(s, d) { s.namespaces.add(d.name); },
   WorkloadApplied(s, d, time) {
-    s.lastPod.pod = undefined; // its workload lookup may be stale now
+    s.lastPod.slot = -1; // its workload lookup may be stale now
     const key = workloadKey(d.kind, d.namespace, d.name);
     const old = s.workloads.get(key);
     s.workloads.set(key, {
@@ -51,56 +51,54 @@ const handlers: Handlers = {
     if (w) { w.replicas = d.replicas; s.indexed?.dirtyWorkloads.add(key); }
   },
   WorkloadDeleted(s, d) {
-    s.lastPod.pod = undefined;
+    s.lastPod.slot = -1;
     const key = workloadKey(d.kind, d.namespace, d.name);
     s.workloads.delete(key);
     s.indexed?.dirtyWorkloads.add(key);
   },
   PodCreated(s, d, time) {
-    const key = nsKey(d.namespace, d.name);
     const last = s.lastPod;
-    const pod = newPod(d, time, last.pod);
-    const size = s.pods.size;
-    s.pods.set(key, pod);
+    const r = s.pods.create(d, time, last.slot);
+    const slot = r < 0 ? -1 - r : r;
     // A key created again replaces a pod that `created` may still hold.
-    if (s.pods.size === size || last.created.length >= MAX_CREATED) forgetCreated(last);
-    last.created.push(pod);
-    // A sibling of the last pod (newPod shared its owner) has its owner key and workload.
-    if (last.pod === undefined || pod.owner !== last.pod.owner) {
-      last.owner = ownerKey(pod);
+    if (r < 0 || last.count === last.created.length) forgetCreated(last);
+    last.created[last.count++] = slot;
+    // A sibling of the last pod (create shared its owner) has its owner key and workload.
+    const owner = s.pods.owner(slot);
+    if (last.slot < 0 || owner !== s.pods.owner(last.slot)) {
+      last.owner = owner ? workloadKey(owner.kind, d.namespace, owner.name) : undefined;
       last.workload = last.owner === undefined ? undefined : s.workloads.get(last.owner);
     }
-    last.pod = pod;
-    s.indexed?.podCreated(key, pod, last.owner);
+    last.slot = slot;
+    s.indexed?.podCreated(s.pods.key(slot), s.pods.pod(slot), last.owner);
     if (last.workload) last.workload.generation++;
   },
   PodScheduled(s, d, time) {
-    const p = createdPod(s.lastPod, d.namespace, d.name) ?? s.pods.get(nsKey(d.namespace, d.name));
-    if (!p) return;
-    p.node = d.node;
-    p.ip = d.ip;
-    p.phase = 'Running';
-    p.startedAt = time;
-    p.reason = undefined;
-    p.message = undefined;
+    let slot = createdSlot(s, d.namespace, d.name);
+    if (slot < 0) slot = s.pods.find(d.namespace, d.name);
+    if (slot < 0) return;
+    s.pods.bind(slot, d.node, d.ip, time);
     if (s.podIpsBuilt !== undefined || s.indexed !== undefined) {
       const key = nsKey(d.namespace, d.name);
       s.podIpsBuilt?.set(d.ip, key);
-      s.indexed?.podBound(key, p, s.services);
+      s.indexed?.podBound(key, s.pods.pod(slot), s.services);
     }
   },
   PodUnschedulable(s, d) {
-    const p = s.pods.get(nsKey(d.namespace, d.name));
-    if (p) { p.reason = d.reason; p.message = d.message; }
+    const slot = s.pods.find(d.namespace, d.name);
+    if (slot >= 0) s.pods.unschedulable(slot, d.reason, d.message);
   },
   PodDeleted(s, d) {
+    const slot = s.pods.find(d.namespace, d.name);
+    if (slot < 0) return;
     const key = nsKey(d.namespace, d.name);
-    const p = s.pods.get(key);
-    if (!p) return;
-    if (p.ip && s.podIpsBuilt?.get(p.ip) === key) s.podIpsBuilt.delete(p.ip);
-    s.pods.delete(key);
+    const ip = s.pods.ip(slot);
+    if (ip && s.podIpsBuilt?.get(ip) === key) s.podIpsBuilt.delete(ip);
+    const p = s.indexed ? s.pods.pod(slot) : undefined;
+    // Compacting renumbers slots: the last pod's is void then.
+    if (s.pods.deleteSlot(slot)) s.lastPod.slot = -1;
     forgetCreated(s.lastPod);
-    s.indexed?.podDeleted(key, p, ownerKey(p), s.services);
+    if (p) s.indexed?.podDeleted(key, p, ownerKey(p), s.services);
   },
   ServiceApplied(s, d, time) {
     const key = nsKey(d.namespace, d.name);
@@ -137,71 +135,19 @@ const handlers: Handlers = {
   TrafficSent() { /* traffic changes dynamic datapath state, not the cluster objects */ },
 };
 
-/** Most pods `LastPod.created` holds: past it, later PodScheduled events use the Map. */
-const MAX_CREATED = 8192;
-
-/** The pod a PodScheduled names if it is the next created one not yet bound (see LastPod.created). */
-function createdPod(last: LastPod, namespace: string, name: string): Pod | undefined {
-  const p = last.created[last.bound];
-  if (p === undefined || p.name !== name || p.namespace !== namespace) return undefined;
-  if (++last.bound === last.created.length) forgetCreated(last);
-  return p;
+/** The slot of the pod a PodScheduled names if it is the next created one not yet bound (see LastPod.created), or -1. */
+function createdSlot(s: ClusterState, namespace: string, name: string): number {
+  const last = s.lastPod;
+  if (last.bound === last.count) return -1;
+  const slot = last.created[last.bound]!;
+  if ( s.pods.name(slot) !== name || s.pods.namespace(slot) !== namespace) return -1;
+  if (++last.bound === last.count) forgetCreated(last);
+  return slot;
 }
 
 function forgetCreated(last: LastPod): void {
-  last.created.length = 0;
+  last.count = 0;
   last.bound = 0;
-}
-
-/**
- * A new Pending pod. Every field is spelled out, absent ones as undefined, so all pods
- * share one hidden class: an object spread here gave each of 150,000 pods its own V8
- * map (slow property access, megamorphic handlers, GC of the maps). Digests and
- * snapshots do not see the difference.
- *
- * A workload's pods are created one after another with the same spec, so a part equal
- * to the previous pod's (same owner) is taken from it: replayed pods share their labels and
- * containers as live ones (stamped from one template) do, which saves memory and lets
- * a snapshot store the part once. Nothing mutates these parts in place.
- */
-function newPod(d: ClusterEventMap['PodCreated'], time: number, prev: Pod | undefined): Pod {
-  const sibling = prev !== undefined && sameOwner(prev.owner, d.owner) ? prev : undefined;
-  return {
-    namespace: d.namespace, name: d.name,
-    labels: sibling && sameData(sibling.labels, d.labels) ? sibling.labels : d.labels,
-    containers: sibling && sameData(sibling.containers, d.containers) ? sibling.containers : d.containers,
-    nodeSelector: sibling && sameData(sibling.nodeSelector, d.nodeSelector) ? sibling.nodeSelector : d.nodeSelector,
-    tolerations: sibling && sameData(sibling.tolerations, d.tolerations) ? sibling.tolerations : d.tolerations,
-    hostNetwork: d.hostNetwork,
-    owner: sibling ? sibling.owner : d.owner,
-    targetNode: d.targetNode,
-    phase: 'Pending', reason: undefined, message: undefined, node: undefined, ip: undefined, createdAt: time, startedAt: undefined,
-  };
-}
-
-function sameOwner(a: OwnerRef | undefined, b: OwnerRef | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.kind === b.kind && a.name === b.name);
-}
-
-/**
- * Decoded event data equal by value. Key order is not compared: both copies come from
- * one owner's template, so their keys were written in the same order.
- */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) { if (!sameData(x[k], y[k])) return false; n++; }
-  for (const _ in y) n--;
-  return n === 0;
 }
 
 /**

@@ -5,3 +5,4 @@ export { evolveCluster, API_SERVER_SERVICE } from './evolve.js';
 export { ClusterIndex } from './ClusterIndex.js';
 export { clusterProjection, clusterDigest } from './clusterProjection.js';
 export { clusterCodec } from './clusterCodec.js';
+export { PodTable, type PodTableSnapshot } from './PodTable.js';

@@ -103,6 +103,11 @@ describe('snapshots', () => {
     expect(() => decodeSnapshot(encodeSnapshot({ a: 1 }).subarray(0, 5))).toThrow();
   });
 
+  it('round-trips integers near 2^53 exactly (zigzag would double them past exactness)', () => {
+    const big = [2 ** 52 - 1, 2 ** 52, 2 ** 52 + 1, -(2 ** 52) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 60];
+    expect(decodeSnapshot(encodeSnapshot({ big }))).toEqual({ big });
+  });
+
   it('keeps undefined members, and a part shared by neighbours stays shared', () => {
     const labels = { app: 'web' };
     const rows = Array.from({ length: 300 }, (_, i) => ({ name: `web-${i}`, labels, node: undefined, ip: `10.0.${i >> 8}.${i & 255}` }));
