@@ -11,8 +11,8 @@
 // u32 mac low, u32 mac high (16 bits used), f64 last-seen time in ms.
 import { F_TABLE, F_SRC_MAC_HI, F_SRC_MAC_LO, F_DST_MAC_HI, F_DST_MAC_LO, F_IN_PORT,
   F_OUT_PORT, F_RESULT, PORT_FLOOD, LEARN_NEW, LEARN_REFRESHED, LEARN_MOVED,
-  LEARN_IGNORED } from './shared/vector';
-import { get, set } from './vector';
+  LEARN_IGNORED, F_REPORT, R_LEARN_MOVED, VEC_MAX } from './shared/vector';
+import { VEC, get, set } from './vector';
 
 // @ts-ignore: decorator
 @inline const ENTRY: usize = 24;
@@ -101,10 +101,11 @@ function grow(): void {
 
 /**
  * Learn the source MAC of packets 0..n-1 on (F_TABLE bridge, F_IN_PORT).
- * Writes LEARN_* into F_RESULT; returns how many MACs were new.
+ * Writes LEARN_* into F_RESULT and the count of LEARN_MOVED into F_REPORT word
+ * R_LEARN_MOVED; returns how many MACs were new.
  */
 export function fdbLearn(n: i32, now: f64): i32 {
-  let added = 0;
+  let added = 0, moved = 0;
   for (let i = 0; i < n; i++) {
     const bridge = get(F_TABLE, i);
     const hi = get(F_SRC_MAC_HI, i);
@@ -120,6 +121,7 @@ export function fdbLearn(n: i32, now: f64): i32 {
       } else {
         store<u32>(e, port, 4);
         set(F_RESULT, i, LEARN_MOVED);
+        moved++;
       }
       continue;
     }
@@ -128,6 +130,7 @@ export function fdbLearn(n: i32, now: f64): i32 {
     set(F_RESULT, i, LEARN_NEW);
     added++;
   }
+  store<u32>(VEC + <usize>F_REPORT * VEC_MAX * 4 + (R_LEARN_MOVED << 2), moved);
   return added;
 }
 

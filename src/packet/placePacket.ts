@@ -28,7 +28,7 @@ export function placePacket(ctx: ForwardingContext, i: number, src: PacketSource
   v.proto[i] = proto; v.l4Flags[i] = l4Flags; v.drop[i] = 0; v.flags[i] = 0; v.result[i] = 0;
   v.dnatIp[i] = 0; v.dnatPort[i] = 0; v.snatIp[i] = 0;
   const m = ctx.meta;
-  m.reset(i, src.loc, src.phase, src.inPort);
+  m.reset(v, i, src.loc, src.phase, src.inPort);
   m.origSrc[i] = src.ip; m.origDst[i] = dstIp; m.origSport[i] = sport; m.origDport[i] = v.dstPort[i]!;
 }
 
@@ -49,8 +49,8 @@ export interface Outcome {
 
 /** Read packet i's outcome after the pipeline ran. */
 export function outcomeOf(ctx: ForwardingContext, i: number): Outcome {
-  const v = ctx.dp.vec, m = ctx.meta;
-  const o: Outcome = { verdict: m.verdict[i]!, srcIp: v.srcIp[i]!, srcPort: v.srcPort[i]!, dstIp: v.dstIp[i]!, dstPort: v.dstPort[i]!, loc: m.loc[i]! };
+  const v = ctx.dp.vec;
+  const o: Outcome = { verdict: v.verdict[i]!, srcIp: v.srcIp[i]!, srcPort: v.srcPort[i]!, dstIp: v.dstIp[i]!, dstPort: v.dstPort[i]!, loc: v.loc[i]! };
   if (o.verdict === Verdict.DROPPED) o.reason = dropName(v.drop[i]! & 0xff);
   else if (o.verdict === Verdict.DELIVERED_POD) o.deliveredTo = `pod ${ctx.podsByIp.get(o.dstIp)?.key ?? formatIp(o.dstIp)}`;
   else if (o.verdict === Verdict.DELIVERED_HOST) o.deliveredTo = `node ${ctx.nodeName(o.loc)}`;

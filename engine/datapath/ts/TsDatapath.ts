@@ -62,8 +62,9 @@ export class TsDatapath implements Datapath {
   }
   ctBytes(): number { return this.ct.bytes(); }
 
-  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number): number { return this.fast.run(this.vec, this.fastKernels, n, nowMs, tableBias, ageMs); }
+  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number, mode = 0): number { return this.fast.run(this.vec, this.fastKernels, n, nowMs, tableBias, ageMs, mode); }
   fastPathSetRoute(route: number, next: number, node: number): void { this.fast.setRoute(route, next, node); }
-  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void { this.fast.setNode(zone, ip0, ip1, bridge, podMacHi); }
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready = true): void { this.fast.setNode(zone, ip0, ip1, bridge, podMacHi, ready); }
+  fastPathSetPod(ip: number, node: number): void { this.fast.setPod(ip, node); }
   fastPathClear(): void { this.fast.clear(); }
 }

@@ -3,8 +3,13 @@
 // next-stage decision in one call per vector), built on the same two batched kernels
 // as the WASM module so it cannot drift from them. See the WASM file for the layout
 // of the next-hop word (next | node << 8), the route cache and the trade-offs.
-import { CT_MAX_ZONES, FLAG_CT_REPLY, LPM_MAX_TABLES, LPM_MISS, VEC_MAX } from '../../../assembly/shared/vector.js';
-import { FAST_MAX_ROUTES, FAST_ROUTE_CACHE, NEXT_BRIDGE, NEXT_LOCAL, NEXT_SLOW } from '../../../assembly/shared/fastpath.js';
+import { CT_MAX_ZONES, FLAG_CT_REPLY, LPM_MAX_TABLES, LPM_MISS, PORT_FLOOD, VEC_MAX } from '../../../assembly/shared/vector.js';
+import {
+  FAST_MAX_ROUTES, FAST_ROUTE_CACHE, NEXT_BRIDGE, NEXT_LOCAL, NEXT_MOVED, NEXT_NODE, NEXT_SLOW, FP_FORWARD, FP_ZONE_FROM_LOC,
+  R_DELIVERED, R_FLOODED, R_LEFT, R_MISSES, R_MOVED, R_NO_ROUTE, R_NO_ZONE, R_REPLIES,
+} from '../../../assembly/shared/fastpath.js';
+import { PHASE_BRIDGED, PHASE_FROM_NODE, PIPE_DONE, PIPE_MAX_PATH, VERDICT_DELIVERED_POD } from '../../../assembly/shared/pipeline.js';
+import { IpIndex } from '../IpIndex.js';
 import type { PacketVector } from '../PacketVector.js';
 
 /** The batched kernels the fast path composes. */
@@ -20,10 +25,16 @@ export class TsFastPath {
   private routeNext = new Uint32Array(0);
   /** Per zone: node IP, bridge IP, bridge id, pods' MAC high word. */
   private readonly locals = new Uint32Array(CT_MAX_ZONES * 4);
+  /** Per zone: 1 when the node is ready. */
+  private readonly ready = new Uint8Array(CT_MAX_ZONES);
+  /** Pod IP -> node (fastPathSetPod). */
+  private pods = new IpIndex();
   private readonly saved = new Uint32Array(VEC_MAX * 3);
   /** Route cache, four words per entry: generation, table << 8 | prefix length byte, destination, route value. */
   private readonly routeCache = new Uint32Array(FAST_ROUTE_CACHE * 4);
   private routeGen = 1;
+  /** Hits finished with no route in the current run (R_NO_ROUTE). */
+  private noRoutes = 0;
   /** Per packet: 1 + the cache word of a hit that missed the cache, 0 otherwise. */
   private readonly need = new Uint32Array(VEC_MAX);
 
@@ -42,9 +53,10 @@ export class TsFastPath {
   }
 
   /** See Datapath.fastPathSetNode. */
-  setNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void {
+  setNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready: boolean): void {
     zone >>>= 0;
     if (zone >= CT_MAX_ZONES) return;
+    this.ready[zone] = ready ? 1 : 0;
     this.locals[zone * 4] = ip0;
     this.locals[zone * 4 + 1] = ip1;
     this.locals[zone * 4 + 2] = bridge;
@@ -55,13 +67,19 @@ export class TsFastPath {
   clear(): void {
     this.routeNext.fill(0);
     this.locals.fill(0);
+    this.ready.fill(0);
+    this.pods.clear();
   }
+
+  /** See Datapath.fastPathSetPod. */
+  setPod(ip: number, node: number): void { this.pods.set(ip, node); }
 
   /** A route table changed: every cached route is stale (see assembly/fastpath.ts). */
   routesChanged(): void { this.routeGen = (this.routeGen + 1) >>> 0; }
 
   /** Write hit i's outputs for route value `route` (prefix length `len`) in `zone`. */
   private finish(v: PacketVector, k: FastPathKernels, i: number, zone: number, route: number, len: number, now: number, ageMs: number): void {
+    if (route === 0) this.noRoutes++;
     v.route[i] = route; v.routeLen[i] = len;
     const d = v.dstIp[i]!, locals = this.locals, rn = this.routeNext;
     const a = locals[zone * 4]!, b = locals[zone * 4 + 1]!;
@@ -73,20 +91,26 @@ export class TsFastPath {
   }
 
   /** See Datapath.fastPath. */
-  run(v: PacketVector, k: FastPathKernels, n: number, now: number, tableBias: number, ageMs: number): number {
-    k.ctLookup(v, n, now);
+  run(v: PacketVector, k: FastPathKernels, n: number, now: number, tableBias: number, ageMs: number, mode: number): number {
     const table = v.table, result = v.result, drop = v.drop, flags = v.flags, dst = v.dstIp;
+    if ((mode & FP_ZONE_FROM_LOC) !== 0) { const loc = v.loc; for (let i = 0; i < n; i++) if (drop[i] === 0) table[i] = loc[i]!; }
+    k.ctLookup(v, n, now);
     const fRoute = v.route, fLen = v.routeLen, fNext = v.next, fNode = v.nextNode;
     const rc = this.routeCache, gen = this.routeGen, need = this.need;
-    let hits = 0, needed = 0;
+    let hits = 0, needed = 0, misses = 0, noZone = 0, replies = 0;
+    this.noRoutes = 0;
     for (let i = 0; i < n; i++) {
       const zone = table[i]!, id = result[i]!;
       const t = (zone + tableBias) >>> 0;
-      const hit = drop[i] === 0 && id !== 0 && zone < CT_MAX_ZONES && t < LPM_MAX_TABLES;
+      const live = drop[i] === 0, inZone = zone < CT_MAX_ZONES;
+      const hit = live && id !== 0 && inZone && t < LPM_MAX_TABLES;
+      const reply = flags[i]! & FLAG_CT_REPLY;
       need[i] = 0;
-      if (hit) hits++;
-      if (!hit || t === 0) { fRoute[i] = 0; fLen[i] = LPM_MISS; fNext[i] = NEXT_SLOW; fNode[i] = 0; continue; } // table 0: lpmLookup's miss
-      const c = ((((id << 1) | (flags[i]! & FLAG_CT_REPLY)) & (FAST_ROUTE_CACHE - 1)) << 2) >>> 0;
+      if (hit) { hits++; replies += reply; }
+      if (live && !inZone) noZone++;
+      if (live && inZone && id === 0) misses++;
+      if (!hit || t === 0) { if (hit) this.noRoutes++; fRoute[i] = 0; fLen[i] = LPM_MISS; fNext[i] = NEXT_SLOW; fNode[i] = 0; continue; } // table 0: lpmLookup's miss
+      const c = ((((id << 1) | reply) & (FAST_ROUTE_CACHE - 1)) << 2) >>> 0;
       const tl = rc[c + 1]!;
       if (rc[c] === gen && tl >>> 8 === t && rc[c + 2] === dst[i]) {
         const l = tl & 255;
@@ -94,7 +118,40 @@ export class TsFastPath {
       } else { need[i] = c + 1; needed++; }
     }
     if (needed !== 0) this.routeMisses(v, k, n, now, tableBias, ageMs);
+    const r = v.report;
+    r[R_MISSES] = misses; r[R_NO_ZONE] = noZone; r[R_REPLIES] = replies; r[R_NO_ROUTE] = this.noRoutes;
+    if ((mode & FP_FORWARD) !== 0) this.forwardHits(v, n);
     return hits;
+  }
+
+  /** FP_FORWARD, as assembly/fastpath.ts forwardHits: finish the hits the forward stage would finish on its own. */
+  private forwardHits(v: PacketVector, n: number): void {
+    const drop = v.drop, next = v.next, nextNode = v.nextNode, phase = v.phase, ttl = v.ttl, loc = v.loc, masq = v.masq;
+    const pathLen = v.pathLen, path = v.path, dst = v.dstIp, outPort = v.outPort, verdict = v.verdict, ready = this.ready, pods = this.pods;
+    let moved = 0, delivered = 0, flooded = 0, left = 0;
+    for (let i = 0; i < n; i++) {
+      if (drop[i] !== 0) continue;
+      const w = next[i]!;
+      if (phase[i] !== PHASE_BRIDGED) {
+        if (w === NEXT_NODE) {
+          const to = nextNode[i]!, t = ttl[i]!;
+          if (t > 1 && to < CT_MAX_ZONES && ready[to] !== 0) {
+            ttl[i] = t - 1; loc[i] = to; phase[i] = PHASE_FROM_NODE; masq[i] = 0; // the skb mark (0x4000) does not cross the wire
+            const k = pathLen[i]!;
+            if (k < PIPE_MAX_PATH) { path[i * PIPE_MAX_PATH + k] = to; pathLen[i] = k + 1; }
+            next[i] = NEXT_MOVED; moved++;
+            continue;
+          }
+        } else if (w === NEXT_BRIDGE && nextNode[i] === 0 && pods.get(dst[i]!) === loc[i]) {
+          if (outPort[i] === PORT_FLOOD) flooded++;
+          verdict[i] = VERDICT_DELIVERED_POD; drop[i] = PIPE_DONE; delivered++;
+          continue;
+        }
+      }
+      left++;
+    }
+    const r = v.report;
+    r[R_MOVED] = moved; r[R_DELIVERED] = delivered; r[R_FLOODED] = flooded; r[R_LEFT] = left;
   }
 
   /** The hits run found no cached route for (need[i] = cache word + 1): one LPM call, cache the answers, finish them. */

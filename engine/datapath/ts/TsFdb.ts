@@ -2,7 +2,7 @@
 // assembly/fdb.ts (one open-addressing table keyed by bridge and MAC, linear probing,
 // tombstones), over typed arrays so no object is made per packet. See that file for
 // the design notes.
-import { PORT_FLOOD, LEARN_NEW, LEARN_REFRESHED, LEARN_MOVED, LEARN_IGNORED } from '../../../assembly/shared/vector.js';
+import { PORT_FLOOD, LEARN_NEW, LEARN_REFRESHED, LEARN_MOVED, LEARN_IGNORED, R_LEARN_MOVED } from '../../../assembly/shared/vector.js';
 import type { PacketVector } from '../PacketVector.js';
 import type { FdbEntry } from '../Datapath.js';
 
@@ -78,7 +78,7 @@ export class TsFdb {
   }
 
   learn(v: PacketVector, n: number, now: number): number {
-    let added = 0;
+    let added = 0, moved = 0;
     for (let i = 0; i < n; i++) {
       const b = v.table[i]!, hi = v.srcMacHi[i]!, lo = v.srcMacLo[i]!, p = v.inPort[i]!;
       if (((hi >>> 8) & 1) !== 0) { v.result[i] = LEARN_IGNORED; continue; }
@@ -86,7 +86,7 @@ export class TsFdb {
       if (s >= 0) {
         this.seen[s] = now;
         if (this.port[s] === p) v.result[i] = LEARN_REFRESHED;
-        else { this.port[s] = p; v.result[i] = LEARN_MOVED; }
+        else { this.port[s] = p; v.result[i] = LEARN_MOVED; moved++; }
         continue;
       }
       if ((this.live + this.dead + 1) * 2 > this.cap) this.grow();
@@ -94,6 +94,7 @@ export class TsFdb {
       v.result[i] = LEARN_NEW;
       added++;
     }
+    v.report[R_LEARN_MOVED] = moved;
     return added;
   }
 

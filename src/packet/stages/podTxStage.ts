@@ -46,7 +46,7 @@ export interface BridgeIngress { frames: number; bridged: number }
  */
 export function podTxStage(ctx: ForwardingContext, n: number, out: BridgeIngress): void {
   const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, phase = m.phase, loc = m.loc, srcIp = v.srcIp, dstIp = v.dstIp, table = v.table, inPort = v.inPort, podPort = m.inPort;
+  const drop = v.drop, phase = v.phase, loc = v.loc, srcIp = v.srcIp, dstIp = v.dstIp, table = v.table, inPort = v.inPort, podPort = m.inPort;
   const srcMacHi = v.srcMacHi, srcMacLo = v.srcMacLo, dstMacHi = v.dstMacHi, dstMacLo = v.dstMacLo;
   const nodeReady = ctx.nodeReady, hasBridge = ctx.hasBridge, bridgeIp = ctx.bridgeIp, cidrMask = ctx.cidrMask, cidrBase = ctx.cidrBase;
   const brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo, podNode = ctx.podNode;
