@@ -68,4 +68,12 @@ export class PacketMeta {
     this.svc[i] = -1; v.masq[i] = 0; this.isNew[i] = 0; v.route[i] = 0; v.ttl[i] = 64; v.pathLen[i] = 0;
     if (loc >= 0) visit(v, i, loc);
   }
+
+  /** reset for slots 0..n-1 at once, column by column (placeFlows). */
+  resetFlows(v: PacketVector, n: number, loc: number, phase: number, inPort: number): void {
+    v.loc.fill(loc, 0, n); v.phase.fill(phase, 0, n); v.verdict.fill(Verdict.IN_FLIGHT, 0, n); this.inPort.fill(inPort, 0, n);
+    this.svc.fill(-1, 0, n); v.masq.fill(0, 0, n); this.isNew.fill(0, 0, n); v.route.fill(0, 0, n); v.ttl.fill(64, 0, n);
+    v.pathLen.fill(loc >= 0 ? 1 : 0, 0, n);
+    if (loc >= 0) for (let i = 0; i < n; i++) v.path[i * MAX_PATH] = loc;
+  }
 }
