@@ -107,31 +107,30 @@ function grow(): void {
 export function fdbLearn(n: i32, now: f64): i32 {
   let added = 0, moved = 0;
   for (let i = 0; i < n; i++) {
-    const bridge = get(F_TABLE, i);
-    const hi = get(F_SRC_MAC_HI, i);
-    const lo = get(F_SRC_MAC_LO, i);
-    const port = get(F_IN_PORT, i);
-    if (isGroup(hi)) { set(F_RESULT, i, LEARN_IGNORED); continue; }
-    const s = find(bridge, hi, lo);
-    if (s >= 0) {
-      const e = table + <usize>s * ENTRY;
-      store<f64>(e, now, 16);
-      if (load<u32>(e, 4) == port) {
-        set(F_RESULT, i, LEARN_REFRESHED);
-      } else {
-        store<u32>(e, port, 4);
-        set(F_RESULT, i, LEARN_MOVED);
-        moved++;
-      }
-      continue;
-    }
-    if ((live + dead + 1) * 2 > cap) grow();
-    insertFresh(bridge, hi, lo, port, now);
-    set(F_RESULT, i, LEARN_NEW);
-    added++;
+    const r = fdbLearnOne(get(F_TABLE, i), get(F_SRC_MAC_HI, i), get(F_SRC_MAC_LO, i), get(F_IN_PORT, i), now);
+    set(F_RESULT, i, r);
+    added += i32(r == LEARN_NEW);
+    moved += i32(r == LEARN_MOVED);
   }
   store<u32>(VEC + <usize>F_REPORT * VEC_MAX * 4 + (R_LEARN_MOVED << 2), moved);
   return added;
+}
+
+/** Learn one source MAC (hi, lo) on (bridge, port) at `now`: the LEARN_* result. */
+// @ts-ignore: decorator
+@inline export function fdbLearnOne(bridge: u32, hi: u32, lo: u32, port: u32, now: f64): u32 {
+  if (isGroup(hi)) return LEARN_IGNORED;
+  const s = find(bridge, hi, lo);
+  if (s >= 0) {
+    const e = table + <usize>s * ENTRY;
+    store<f64>(e, now, 16);
+    if (load<u32>(e, 4) == port) return LEARN_REFRESHED;
+    store<u32>(e, port, 4);
+    return LEARN_MOVED;
+  }
+  if ((live + dead + 1) * 2 > cap) grow();
+  insertFresh(bridge, hi, lo, port, now);
+  return LEARN_NEW;
 }
 
 /**

@@ -50,3 +50,11 @@ export const R_DELIVERED = 5;
 export const R_FLOODED = 6;
 /** FP_FORWARD: live packets the kernel did not finish or move (the forward stage's work). */
 export const R_LEFT = 7;
+
+// Words of F_REPORT after a fastPathPodTx call (word R_LEARN_MOVED as fdbLearn's).
+/** Frames marked for a bridge (F_TABLE = the bridge). */
+export const R_TX_FRAMES = 1;
+/** Of those, frames to another pod of the bridge (not to the bridge's own MAC). */
+export const R_TX_BRIDGED = 2;
+/** Packets dropped (NODE_DOWN, ARP_FAILED). */
+export const R_TX_DROPS = 3;

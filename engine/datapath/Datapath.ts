@@ -136,6 +136,23 @@ export interface Datapath {
   fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready?: boolean): void;
   /** Pod `ip` runs on node `node` (FP_FORWARD delivers only to those); ip 0 is ignored. */
   fastPathSetPod(ip: number, node: number): void;
+  /** Set zone `zone`'s pod CIDR (base, mask) and the MAC its pods' gateway answers with (the bridge's; Calico's proxy-ARP MAC), for fastPathPodTx. */
+  fastPathSetPodNet(zone: number, cidrBase: number, cidrMask: number, gwMacHi: number, gwMacLo: number): void;
+  /**
+   * A pod's transmit and its bridge's learning in one call, as the pipeline's pod
+   * transmit stage and fdbLearn do them without a trace. Every packet gets table 0.
+   * A live packet in PHASE_FROM_POD at zone `loc`: a node not ready drops it
+   * (NODE_DOWN); else srcMac = (pods' MAC high word, srcIp) and dstMac the next hop's:
+   * with no bridge the gateway MAC; with one, a destination in the pod CIDR other than
+   * the bridge IP is on-link (MAC = pods' high word + address; no pod of this zone
+   * holding it drops ARP_FAILED), any other the gateway MAC. A frame on a bridge gets
+   * table = the bridge and its source learned on inPort (result = LEARN_*, as
+   * fdbLearn); every other packet a group source MAC (0xffff, 0xffffffff) and result
+   * LEARN_IGNORED. A drop sets drop and verdict VERDICT_DROPPED. report gets
+   * R_LEARN_MOVED, R_TX_FRAMES, R_TX_BRIDGED (frames on-link), R_TX_DROPS. Returns how
+   * many MACs were new.
+   */
+  fastPathPodTx(n: number, nowMs: number): number;
   /** Forget every programmed route, zone address and pod. */
   fastPathClear(): void;
 }

@@ -6,7 +6,7 @@
 import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW, type Datapath } from '../../engine/datapath/index.js';
 import { maskOf, parseCidr, type Cidr } from '../../engine/net/index.js';
 import type { ClusterState } from '../cluster/index.js';
-import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, nodeTable, type NodeNet, type NodeRoute, type PodNet, type ServicePortEntry } from '../network/index.js';
+import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, CALICO_HOST_MAC, nodeTable, type NodeNet, type NodeRoute, type PodNet, type ServicePortEntry } from '../network/index.js';
 import { IpIndex } from '../../engine/datapath/index.js';
 import { POD_MAC_HI } from './stages/deliverStage.js';
 import { DONE, PacketMeta, Verdict } from './PacketMeta.js';
@@ -137,6 +137,11 @@ export class ForwardingContext {
       if (w !== NEXT_SLOW) this.dp.fastPathSetRoute(k + 1, w & 255, w >>> 8);
     }
     for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.dp.fastPathSetNode(i, this.nodeIp[i]!, this.bridgeIp[i]!, this.bridgeId[i]!, POD_MAC_HI, this.nodeReady[i] !== 0);
+    for (let i = 0; i < this.nodes.length; i++) {
+      if (!this.nodes[i]) continue;
+      const gw = this.hasBridge[i] ? { hi: this.bridgeMacHi[i]!, lo: this.bridgeMacLo[i]! } : CALICO_HOST_MAC; // Calico: the cali veth's proxy-ARP MAC
+      this.dp.fastPathSetPodNet(i, this.cidrBase[i]!, this.cidrMask[i]!, gw.hi, gw.lo);
+    }
     for (const ip of this.podsByIp.keys()) this.dp.fastPathSetPod(ip, this.podNode.get(ip));
   }
 

@@ -1,9 +1,10 @@
 // Per-packet pipeline state. Where each packet is, how it entered that node, its TTL,
 // masquerade mark, outcome and node path live in the packet vector (PacketVector's
 // loc, phase, ttl, masq, verdict, path columns), so the fast-path kernel can finish an
-// established packet; the rest, which no kernel reads, is kept beside the vector as
-// JS typed arrays (same struct-of-arrays shape, same VEC_MAX slots): the sender's
-// bridge port, what kube-proxy decided, the packet as sent.
+// established packet (and the sending pod's bridge port is the vector's inPort from
+// the start); the rest, which no kernel reads, is kept beside the vector as JS typed
+// arrays (same struct-of-arrays shape, same VEC_MAX slots): what kube-proxy decided,
+// the packet as sent.
 import { VEC_MAX, type PacketVector } from '../../engine/datapath/index.js';
 import {
   PHASE_FROM_POD, PHASE_FROM_HOST, PHASE_FROM_NODE, PHASE_FROM_CLOUD, PHASE_CLOUD_IN, PHASE_CLOUD_OUT, PHASE_TO_BRIDGE, PHASE_BRIDGED,
@@ -47,8 +48,6 @@ export function visit(v: PacketVector, i: number, loc: number): void {
 
 /** The side columns. */
 export class PacketMeta {
-  /** Bridge port (flannel) of the sending pod while Phase.FROM_POD. */
-  readonly inPort = new Uint32Array(VEC_MAX);
   /** Service port id kube-proxy matched, -1 for none. */
   readonly svc = new Int32Array(VEC_MAX);
   /** Conntrack had no entry at this node: NAT decisions and ctInsert apply (set by the conntrack stage when the pass has new packets or a trace). */
@@ -64,14 +63,14 @@ export class PacketMeta {
 
   /** Reset slot i of `v` and the side columns for a new packet at `loc` entering by `phase`. */
   reset(v: PacketVector, i: number, loc: number, phase: number, inPort = 0): void {
-    v.loc[i] = loc; v.phase[i] = phase; v.verdict[i] = Verdict.IN_FLIGHT; this.inPort[i] = inPort;
+    v.loc[i] = loc; v.phase[i] = phase; v.verdict[i] = Verdict.IN_FLIGHT; v.inPort[i] = inPort; // the sending pod's bridge port (flannel)
     this.svc[i] = -1; v.masq[i] = 0; this.isNew[i] = 0; v.route[i] = 0; v.ttl[i] = 64; v.pathLen[i] = 0;
     if (loc >= 0) visit(v, i, loc);
   }
 
   /** reset for slots 0..n-1 at once, column by column (placeFlows). */
   resetFlows(v: PacketVector, n: number, loc: number, phase: number, inPort: number): void {
-    v.loc.fill(loc, 0, n); v.phase.fill(phase, 0, n); v.verdict.fill(Verdict.IN_FLIGHT, 0, n); this.inPort.fill(inPort, 0, n);
+    v.loc.fill(loc, 0, n); v.phase.fill(phase, 0, n); v.verdict.fill(Verdict.IN_FLIGHT, 0, n); v.inPort.fill(inPort, 0, n);
     this.svc.fill(-1, 0, n); v.masq.fill(0, 0, n); this.isNew.fill(0, 0, n); v.route.fill(0, 0, n); v.ttl.fill(64, 0, n);
     v.pathLen.fill(loc >= 0 ? 1 : 0, 0, n);
     if (loc >= 0) for (let i = 0; i < n; i++) v.path[i * MAX_PATH] = loc;

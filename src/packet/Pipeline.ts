@@ -39,7 +39,7 @@ export function newStageCounters(): StageCounters {
 }
 
 /** podTxStage's marks for the bridge stage (one pass at a time, so one object serves every pass). */
-const ingress: BridgeIngress = { frames: 0, bridged: 0 };
+const ingress: BridgeIngress = { frames: 0, bridged: 0, learned: -1, moved: 0 };
 /** The forward stage's report to the pass. */
 const forwarded: ForwardOut = { left: 0, phases: 0 };
 /** The conntrack stage's report to the route and forward stages. */

@@ -3,12 +3,15 @@
 // next-stage decision in one call per vector), built on the same two batched kernels
 // as the WASM module so it cannot drift from them. See the WASM file for the layout
 // of the next-hop word (next | node << 8), the route cache and the trade-offs.
-import { CT_MAX_ZONES, FLAG_CT_REPLY, LPM_MAX_TABLES, LPM_MISS, PORT_FLOOD, VEC_MAX } from '../../../assembly/shared/vector.js';
+import {
+  CT_MAX_ZONES, FLAG_CT_REPLY, LEARN_IGNORED, LEARN_MOVED, LEARN_NEW, LPM_MAX_TABLES, LPM_MISS, PORT_FLOOD, R_LEARN_MOVED, VEC_MAX,
+} from '../../../assembly/shared/vector.js';
+import { ARP_FAILED, NODE_DOWN } from '../../../assembly/shared/drop.js';
 import {
   FAST_MAX_ROUTES, FAST_ROUTE_CACHE, NEXT_BRIDGE, NEXT_LOCAL, NEXT_MOVED, NEXT_NODE, NEXT_SLOW, FP_FORWARD, FP_ZONE_FROM_LOC,
-  R_DELIVERED, R_FLOODED, R_LEFT, R_MISSES, R_MOVED, R_NO_ROUTE, R_NO_ZONE, R_REPLIES,
+  R_DELIVERED, R_FLOODED, R_LEFT, R_MISSES, R_MOVED, R_NO_ROUTE, R_NO_ZONE, R_REPLIES, R_TX_BRIDGED, R_TX_DROPS, R_TX_FRAMES,
 } from '../../../assembly/shared/fastpath.js';
-import { PHASE_BRIDGED, PHASE_FROM_NODE, PIPE_DONE, PIPE_MAX_PATH, VERDICT_DELIVERED_POD } from '../../../assembly/shared/pipeline.js';
+import { PHASE_BRIDGED, PHASE_FROM_NODE, PHASE_FROM_POD, PIPE_DONE, PIPE_MAX_PATH, VERDICT_DELIVERED_POD, VERDICT_DROPPED } from '../../../assembly/shared/pipeline.js';
 import { IpIndex } from '../IpIndex.js';
 import type { PacketVector } from '../PacketVector.js';
 
@@ -18,6 +21,8 @@ export interface FastPathKernels {
   lpmLookup(v: PacketVector, n: number): void;
   /** The bridge's forwarding decision for one MAC (fdbLookup's, for one packet). */
   fdbPort(bridge: number, hi: number, lo: number, now: number, ageMs: number): number;
+  /** Learn one source MAC (fdbLearn's, for one packet): LEARN_*. */
+  fdbLearnOne(bridge: number, hi: number, lo: number, port: number, now: number): number;
 }
 
 /** Next-hop table, per-zone local addresses and the fast-path kernel over one vector. */
@@ -27,6 +32,8 @@ export class TsFastPath {
   private readonly locals = new Uint32Array(CT_MAX_ZONES * 4);
   /** Per zone: 1 when the node is ready. */
   private readonly ready = new Uint8Array(CT_MAX_ZONES);
+  /** Per zone: pod CIDR base and mask, the gateway MAC high and low words (fastPathSetPodNet). */
+  private readonly podNet = new Uint32Array(CT_MAX_ZONES * 4);
   /** Pod IP -> node (fastPathSetPod). */
   private pods = new IpIndex();
   private readonly saved = new Uint32Array(VEC_MAX * 3);
@@ -68,7 +75,54 @@ export class TsFastPath {
     this.routeNext.fill(0);
     this.locals.fill(0);
     this.ready.fill(0);
+    this.podNet.fill(0);
     this.pods.clear();
+  }
+
+  /** See Datapath.fastPathSetPodNet. */
+  setPodNet(zone: number, cidrBase: number, cidrMask: number, gwMacHi: number, gwMacLo: number): void {
+    zone >>>= 0;
+    if (zone >= CT_MAX_ZONES) return;
+    const p = this.podNet, z = zone * 4;
+    p[z] = cidrBase; p[z + 1] = cidrMask; p[z + 2] = gwMacHi; p[z + 3] = gwMacLo;
+  }
+
+  /** See Datapath.fastPathPodTx (assembly/fastpath.ts fastPathPodTx). */
+  podTx(v: PacketVector, k: FastPathKernels, n: number, now: number): number {
+    const drop = v.drop, phase = v.phase, loc = v.loc, table = v.table, srcIp = v.srcIp, dstIp = v.dstIp, inPort = v.inPort, result = v.result;
+    const srcMacHi = v.srcMacHi, srcMacLo = v.srcMacLo, dstMacHi = v.dstMacHi, dstMacLo = v.dstMacLo, verdict = v.verdict;
+    const locals = this.locals, ready = this.ready, net = this.podNet, pods = this.pods;
+    let added = 0, moved = 0, frames = 0, bridged = 0, drops = 0;
+    for (let i = 0; i < n; i++) {
+      table[i] = 0;
+      let learned = LEARN_IGNORED, frame = false;
+      if (drop[i] === 0 && phase[i] === PHASE_FROM_POD) {
+        const node = loc[i]! >>> 0;
+        let code = 0;
+        if (node >= CT_MAX_ZONES || ready[node] === 0) code = NODE_DOWN;
+        else {
+          const src = srcIp[i]!, dst = dstIp[i]!, hi = locals[node * 4 + 3]!, bridge = locals[node * 4 + 2]!, z = node * 4;
+          const onLink = bridge !== 0 && ((dst & net[z + 1]!) >>> 0) === net[z] && dst !== locals[node * 4 + 1];
+          dstMacHi[i] = onLink ? hi : net[z + 2]!; dstMacLo[i] = onLink ? dst : net[z + 3]!;
+          if (onLink && pods.get(dst) !== node) code = ARP_FAILED;
+          else if (bridge !== 0) {
+            table[i] = bridge; srcMacHi[i] = hi; srcMacLo[i] = src;
+            learned = k.fdbLearnOne(bridge, hi, src, inPort[i]!, now);
+            frame = true;
+            frames++;
+            if (onLink) bridged++;
+          }
+        }
+        if (code !== 0) { drop[i] = code; verdict[i] = VERDICT_DROPPED; drops++; }
+      }
+      if (!frame) { srcMacHi[i] = 0xffff; srcMacLo[i] = 0xffffffff; }
+      result[i] = learned;
+      if (learned === LEARN_NEW) added++;
+      else if (learned === LEARN_MOVED) moved++;
+    }
+    const r = v.report;
+    r[R_LEARN_MOVED] = moved; r[R_TX_FRAMES] = frames; r[R_TX_BRIDGED] = bridged; r[R_TX_DROPS] = drops;
+    return added;
   }
 
   /** See Datapath.fastPathSetPod. */

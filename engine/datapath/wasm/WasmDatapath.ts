@@ -40,6 +40,8 @@ interface Kernels {
   fastPathSetRoute(route: number, next: number, node: number): void;
   fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready: number): void;
   fastPathSetPod(ip: number, node: number): void;
+  fastPathSetPodNet(zone: number, cidrBase: number, cidrMask: number, gwMacHi: number, gwMacLo: number): void;
+  fastPathPodTx(n: number, now: number): number;
   fastPathClear(): void;
   fastPathRoutesChanged(): void;
 }
@@ -144,6 +146,8 @@ export class WasmDatapath implements Datapath {
   fastPathSetRoute(route: number, next: number, node: number): void { this.k.fastPathSetRoute(route, next, node); }
   fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready = true): void { this.k.fastPathSetNode(zone, ip0, ip1, bridge, podMacHi, ready ? 1 : 0); }
   fastPathSetPod(ip: number, node: number): void { this.k.fastPathSetPod(ip, node); }
+  fastPathSetPodNet(zone: number, cidrBase: number, cidrMask: number, gwMacHi: number, gwMacLo: number): void { this.k.fastPathSetPodNet(zone, cidrBase, cidrMask, gwMacHi, gwMacLo); }
+  fastPathPodTx(n: number, nowMs: number): number { return this.k.fastPathPodTx(n, nowMs); }
   fastPathClear(): void { this.k.fastPathClear(); }
 
   fdbEntries(): FdbEntry[] {

@@ -74,8 +74,11 @@ export function bridgeDeliver(ctx: ForwardingContext, i: number): void {
  */
 export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters, ingress: BridgeIngress): void {
   if (ingress.frames === 0) return;
-  c.learned += ctx.dp.fdbLearn(n, ctx.now);
-  c.moved += ctx.dp.vec.report[R_LEARN_MOVED]!; // every packet but the marked frames has a group source: ignored
+  if (ingress.learned >= 0) { c.learned += ingress.learned; c.moved += ingress.moved; } // fastPathPodTx learned them
+  else {
+    c.learned += ctx.dp.fdbLearn(n, ctx.now);
+    c.moved += ctx.dp.vec.report[R_LEARN_MOVED]!; // every packet but the marked frames has a group source: ignored
+  }
   const learn = ctx.rec ? learnText(ctx, ctx.dp.vec, 0) : '';
   // Frames to the bridge's own MAC go up to the IP stack whatever the FDB says: with
   // only those (a pod talking to a Service or another node), no lookup is needed.

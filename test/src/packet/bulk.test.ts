@@ -47,7 +47,7 @@ describe.each(BACKENDS)('placeFlows (%s)', (backend) => {
     const { c } = seedCluster(dir);
     const ctx = ForwardingContext.of(createDatapath(backend), c.state);
     const m = ctx.meta;
-    const side = [m.inPort, m.svc, m.isNew, m.origSrc, m.origDst, m.origSport, m.origDport];
+    const side = [m.svc, m.isNew, m.origSrc, m.origDst, m.origSport, m.origDport];
     const state = () => [ctx.dp.vec.words, ...side].map((a) => Array.from(a));
     const junk = () => { ctx.dp.vec.words.fill(7); for (const a of side) a.fill(7); };
     for (const [from, proto] of [['pod/client', 6], ['internet', 17], ['pod/client', 1]] as const) {
