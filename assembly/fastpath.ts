@@ -189,9 +189,9 @@ export function fastPathClear(): void {
   return route < routeCap ? load<u32>(routeNext + (<usize>route << 2)) : NEXT_SLOW;
 }
 
-/** Write hit i's fast-path outputs for route value `route` (prefix length `len`) in `zone`. */
+/** Write hit i's fast-path outputs for route value `route` (prefix length `len`) in `zone`; with `forward` (FP_FORWARD), finish it (forwardHit). */
 // @ts-ignore: decorator
-@inline function finish(i: i32, zone: u32, route: u32, len: u32, now: f64, ageMs: f64): void {
+@inline function finish(i: i32, zone: u32, route: u32, len: u32, now: f64, ageMs: f64, forward: bool): void {
   noRoutes += u32(route == 0);
   set(F_ROUTE, i, route);
   set(F_ROUTE_LEN, i, len);
@@ -204,6 +204,39 @@ export function fastPathClear(): void {
     const bridge = locals != 0 ? load<u32>(z, 8) : 0, hi = locals != 0 ? load<u32>(z, 12) : 0;
     set(F_OUT_PORT, i, fdbPort(bridge, hi, dst, now, ageMs));
   }
+  if (forward && get(F_PHASE, i) != PHASE_BRIDGED) forwardHit(i, w, dst);
+}
+
+/** Hits FP_FORWARD moved on, delivered, and of those flooded, in the current fastPath call. */
+let moved: u32 = 0;
+let delivered: u32 = 0;
+let flooded: u32 = 0;
+
+/**
+ * FP_FORWARD for hit i (next-hop word w, destination dst), not bridged: finish it as
+ * the forward stage would on its own: NEXT_NODE to a ready node with TTL left,
+ * NEXT_BRIDGE to a pod running on this node. Anything else is left to the stage.
+ */
+// @ts-ignore: decorator
+@inline function forwardHit(i: i32, w: u32, dst: u32): void {
+  if ((w & 255) == NEXT_NODE) {
+    const to = w >>> 8, ttl = get(F_TTL, i);
+    if (ttl > 1 && to < <u32>CT_MAX_ZONES && locals != 0 && load<u32>(locals + (<usize>to << ZONE_SHIFT), 16) != 0) {
+      set(F_TTL, i, ttl - 1);
+      set(F_LOC, i, to);
+      set(F_PHASE, i, PHASE_FROM_NODE);
+      set(F_MASQ, i, 0); // the skb mark (0x4000) does not cross the wire
+      const k = get(F_PATH_LEN, i);
+      if (k < <u32>PIPE_MAX_PATH) { store<u32>(VEC + <usize>F_PATH * VEC_MAX * 4 + ((<usize>i * PIPE_MAX_PATH + k) << 2), to); set(F_PATH_LEN, i, k + 1); }
+      set(F_NEXT, i, NEXT_MOVED);
+      moved++;
+    }
+  } else if (w == NEXT_BRIDGE && podNode(dst) == <i32>get(F_LOC, i)) {
+    flooded += u32(get(F_OUT_PORT, i) == PORT_FLOOD);
+    set(F_VERDICT, i, VERDICT_DELIVERED_POD);
+    set(F_DROP, i, PIPE_DONE);
+    delivered++;
+  }
 }
 
 /**
@@ -215,7 +248,7 @@ export function fastPathClear(): void {
  * dropped packet or a zone out of range: F_NEXT = NEXT_SLOW, F_ROUTE 0, F_ROUTE_LEN
  * LPM_MISS. A hit with F_NEXT NEXT_BRIDGE gets F_OUT_PORT = fdbPort(zone's bridge, its
  * pods' MAC high word, F_DST_IP, now, ageMs); every other packet's F_OUT_PORT is left
- * as it was, and so is F_TABLE. With FP_FORWARD, hits are then finished (forwardHits).
+ * as it was, and so is F_TABLE. With FP_FORWARD, hits are then finished (forwardHit).
  * F_REPORT gets the R_* counts. Returns the number of hits.
  */
 export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64, mode: u32): i32 {
@@ -227,90 +260,54 @@ export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64, mode: u32
     routeCache = heap.alloc(<usize>FAST_ROUTE_CACHE << 4);
     memory.fill(routeCache, 0, <usize>FAST_ROUTE_CACHE << 4);
   }
-  const gen = routeGen;
+  const gen = routeGen, cache = routeCache, forward = (mode & FP_FORWARD) != 0;
   const NEED = SCRATCH + VEC_MAX * 12;
-  let hits = 0, need = 0, misses = 0, noZone = 0, replies = 0;
-  noRoutes = 0;
+  memory.fill(NEED, 0, <usize>n << 2);
+  let hits = 0, need = 0, misses = 0, noZone = 0, replies = 0, live = 0;
+  noRoutes = 0; moved = 0; delivered = 0; flooded = 0;
+  // Branches in the order of the common case (a hit with its route cached): booleans
+  // kept in registers across the loop cost more than they save.
   for (let i = 0; i < n; i++) {
-    const zone = get(F_TABLE, i);
-    const id = get(F_RESULT, i);
-    const t = zone + tableBias;
-    const live = get(F_DROP, i) == 0;
-    const inZone = zone < <u32>CT_MAX_ZONES;
-    const hit = live && id != 0 && inZone && t < <u32>LPM_MAX_TABLES;
-    const reply = get(F_FLAGS, i) & FLAG_CT_REPLY;
-    store<u32>(NEED + (<usize>i << 2), 0);
-    hits += i32(hit);
-    replies += hit ? reply : 0;
-    noZone += i32(live && !inZone);
-    misses += i32(live && inZone && id == 0);
-    if (!hit || t == 0) { // table 0 is no table: lpmLookup's miss
-      noRoutes += u32(hit);
+    const zone = get(F_TABLE, i), id = get(F_RESULT, i), t = zone + tableBias;
+    if (get(F_DROP, i) != 0 || zone >= <u32>CT_MAX_ZONES || id == 0 || t - 1 >= <u32>LPM_MAX_TABLES - 1) { // t 0 is no table: lpmLookup's miss
       set(F_ROUTE, i, 0);
       set(F_ROUTE_LEN, i, LPM_MISS);
       set(F_NEXT, i, NEXT_SLOW);
       set(F_NEXT_NODE, i, 0);
+      if (get(F_DROP, i) != 0) continue;
+      live++;
+      if (zone >= <u32>CT_MAX_ZONES) noZone++;
+      else if (id == 0) misses++;
+      else if (t == 0) { hits++; replies += get(F_FLAGS, i) & FLAG_CT_REPLY; noRoutes++; }
       continue;
     }
-    const ref = (id << 1) | reply;
-    const c = routeCache + (<usize>(ref & (FAST_ROUTE_CACHE - 1)) << 4);
+    live++;
+    hits++;
+    const reply = get(F_FLAGS, i) & FLAG_CT_REPLY;
+    replies += reply;
+    const c = cache + (<usize>(((id << 1) | reply) & (FAST_ROUTE_CACHE - 1)) << 4);
     const tl = load<u32>(c, 4);
     if (load<u32>(c) == gen && tl >>> 8 == t && load<u32>(c, 8) == get(F_DST_IP, i)) {
       const l = tl & 255;
-      finish(i, zone, load<u32>(c, 12), l == 255 ? LPM_MISS : l, now, ageMs);
+      finish(i, zone, load<u32>(c, 12), l == 255 ? LPM_MISS : l, now, ageMs, forward);
     } else {
       store<u32>(NEED + (<usize>i << 2), <u32>c);
       need++;
     }
   }
-  if (need != 0) routeMisses(n, tableBias, gen, now, ageMs);
+  if (need != 0) routeMisses(n, tableBias, gen, now, ageMs, forward);
   const r = VEC + <usize>F_REPORT * VEC_MAX * 4;
   store<u32>(r + (R_MISSES << 2), misses);
   store<u32>(r + (R_NO_ZONE << 2), noZone);
   store<u32>(r + (R_REPLIES << 2), replies);
   store<u32>(r + (R_NO_ROUTE << 2), noRoutes);
-  if ((mode & FP_FORWARD) != 0) forwardHits(n, r);
-  return hits;
-}
-
-/**
- * FP_FORWARD: finish the hits the forward stage would finish on its own, as it does
- * them: NEXT_NODE to a ready node with TTL left, NEXT_BRIDGE to a pod running on this
- * node. Every other live packet is left (counted in R_LEFT).
- */
-function forwardHits(n: i32, r: usize): void {
-  let moved = 0, delivered = 0, flooded = 0, left = 0;
-  for (let i = 0; i < n; i++) {
-    if (get(F_DROP, i) != 0) continue;
-    const next = get(F_NEXT, i);
-    if (get(F_PHASE, i) != PHASE_BRIDGED) {
-      if (next == NEXT_NODE) {
-        const to = get(F_NEXT_NODE, i), ttl = get(F_TTL, i);
-        if (ttl > 1 && to < <u32>CT_MAX_ZONES && locals != 0 && load<u32>(locals + (<usize>to << ZONE_SHIFT), 16) != 0) {
-          set(F_TTL, i, ttl - 1);
-          set(F_LOC, i, to);
-          set(F_PHASE, i, PHASE_FROM_NODE);
-          set(F_MASQ, i, 0); // the skb mark (0x4000) does not cross the wire
-          const k = get(F_PATH_LEN, i);
-          if (k < <u32>PIPE_MAX_PATH) { store<u32>(VEC + <usize>F_PATH * VEC_MAX * 4 + ((<usize>i * PIPE_MAX_PATH + k) << 2), to); set(F_PATH_LEN, i, k + 1); }
-          set(F_NEXT, i, NEXT_MOVED);
-          moved++;
-          continue;
-        }
-      } else if (next == NEXT_BRIDGE && get(F_NEXT_NODE, i) == 0 && podNode(get(F_DST_IP, i)) == <i32>get(F_LOC, i)) {
-        flooded += i32(get(F_OUT_PORT, i) == PORT_FLOOD);
-        set(F_VERDICT, i, VERDICT_DELIVERED_POD);
-        set(F_DROP, i, PIPE_DONE);
-        delivered++;
-        continue;
-      }
-    }
-    left++;
+  if (forward) {
+    store<u32>(r + (R_MOVED << 2), moved);
+    store<u32>(r + (R_DELIVERED << 2), delivered);
+    store<u32>(r + (R_FLOODED << 2), flooded);
+    store<u32>(r + (R_LEFT << 2), live - moved - delivered);
   }
-  store<u32>(r + (R_MOVED << 2), moved);
-  store<u32>(r + (R_DELIVERED << 2), delivered);
-  store<u32>(r + (R_FLOODED << 2), flooded);
-  store<u32>(r + (R_LEFT << 2), left);
+  return hits;
 }
 
 /**
@@ -371,7 +368,7 @@ export function fastPathPodTx(n: i32, now: f64): i32 {
 }
 
 /** The hits fastPath found no cached route for (scratch column NEED): one LPM call, cache the answers, finish them. */
-function routeMisses(n: i32, tableBias: u32, gen: u32, now: f64, ageMs: f64): void {
+function routeMisses(n: i32, tableBias: u32, gen: u32, now: f64, ageMs: f64, forward: bool): void {
   const NEED = SCRATCH + VEC_MAX * 12;
   for (let i = 0; i < n; i++) {
     const s = SCRATCH + (<usize>i << 2);
@@ -395,6 +392,6 @@ function routeMisses(n: i32, tableBias: u32, gen: u32, now: f64, ageMs: f64): vo
     store<u32>(c, (t << 8) | (len & 255), 4);
     store<u32>(c, get(F_DST_IP, i), 8);
     store<u32>(c, route, 12);
-    finish(i, zone, route, len, now, ageMs);
+    finish(i, zone, route, len, now, ageMs, forward);
   }
 }
