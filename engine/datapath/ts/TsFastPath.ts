@@ -42,6 +42,10 @@ export class TsFastPath {
   private routeGen = 1;
   /** Hits finished with no route in the current run (R_NO_ROUTE). */
   private noRoutes = 0;
+  /** Hits FP_FORWARD moved on, delivered, and of those flooded, in the current run. */
+  private moved = 0;
+  private delivered = 0;
+  private flooded = 0;
   /** Per packet: 1 + the cache word of a hit that missed the cache, 0 otherwise. */
   private readonly need = new Uint32Array(VEC_MAX);
 
@@ -131,8 +135,8 @@ export class TsFastPath {
   /** A route table changed: every cached route is stale (see assembly/fastpath.ts). */
   routesChanged(): void { this.routeGen = (this.routeGen + 1) >>> 0; }
 
-  /** Write hit i's outputs for route value `route` (prefix length `len`) in `zone`. */
-  private finish(v: PacketVector, k: FastPathKernels, i: number, zone: number, route: number, len: number, now: number, ageMs: number): void {
+  /** Write hit i's outputs for route value `route` (prefix length `len`) in `zone`; with `forward` (FP_FORWARD), finish it (forwardHit). */
+  private finish(v: PacketVector, k: FastPathKernels, i: number, zone: number, route: number, len: number, now: number, ageMs: number, forward: boolean): void {
     if (route === 0) this.noRoutes++;
     v.route[i] = route; v.routeLen[i] = len;
     const d = v.dstIp[i]!, locals = this.locals, rn = this.routeNext;
@@ -142,6 +146,23 @@ export class TsFastPath {
     else w = route < rn.length ? rn[route]! : NEXT_SLOW;
     v.next[i] = w & 255; v.nextNode[i] = w >>> 8;
     if ((w & 255) === NEXT_BRIDGE) v.outPort[i] = k.fdbPort(locals[zone * 4 + 2]!, locals[zone * 4 + 3]!, d, now, ageMs);
+    if (forward && v.phase[i] !== PHASE_BRIDGED) this.forwardHit(v, i, w, d);
+  }
+
+  /** FP_FORWARD for hit i, as assembly/fastpath.ts forwardHit: finish it as the forward stage would on its own. */
+  private forwardHit(v: PacketVector, i: number, w: number, dst: number): void {
+    if ((w & 255) === NEXT_NODE) {
+      const to = w >>> 8, t = v.ttl[i]!;
+      if (t > 1 && to < CT_MAX_ZONES && this.ready[to] !== 0) {
+        v.ttl[i] = t - 1; v.loc[i] = to; v.phase[i] = PHASE_FROM_NODE; v.masq[i] = 0; // the skb mark (0x4000) does not cross the wire
+        const k = v.pathLen[i]!;
+        if (k < PIPE_MAX_PATH) { v.path[i * PIPE_MAX_PATH + k] = to; v.pathLen[i] = k + 1; }
+        v.next[i] = NEXT_MOVED; this.moved++;
+      }
+    } else if (w === NEXT_BRIDGE && this.pods.get(dst) === v.loc[i]) {
+      if (v.outPort[i] === PORT_FLOOD) this.flooded++;
+      v.verdict[i] = VERDICT_DELIVERED_POD; v.drop[i] = PIPE_DONE; this.delivered++;
+    }
   }
 
   /** See Datapath.fastPath. */
@@ -150,66 +171,40 @@ export class TsFastPath {
     if ((mode & FP_ZONE_FROM_LOC) !== 0) { const loc = v.loc; for (let i = 0; i < n; i++) if (drop[i] === 0) table[i] = loc[i]!; }
     k.ctLookup(v, n, now);
     const fRoute = v.route, fLen = v.routeLen, fNext = v.next, fNode = v.nextNode;
-    const rc = this.routeCache, gen = this.routeGen, need = this.need;
-    let hits = 0, needed = 0, misses = 0, noZone = 0, replies = 0;
-    this.noRoutes = 0;
+    const rc = this.routeCache, gen = this.routeGen, need = this.need, forward = (mode & FP_FORWARD) !== 0;
+    let hits = 0, needed = 0, misses = 0, noZone = 0, replies = 0, live = 0;
+    this.noRoutes = 0; this.moved = 0; this.delivered = 0; this.flooded = 0;
+    need.fill(0, 0, n);
     for (let i = 0; i < n; i++) {
-      const zone = table[i]!, id = result[i]!;
-      const t = (zone + tableBias) >>> 0;
-      const live = drop[i] === 0, inZone = zone < CT_MAX_ZONES;
-      const hit = live && id !== 0 && inZone && t < LPM_MAX_TABLES;
+      const zone = table[i]!, id = result[i]!, t = (zone + tableBias) >>> 0;
+      if (drop[i] !== 0 || zone >= CT_MAX_ZONES || id === 0 || t === 0 || t >= LPM_MAX_TABLES) { // t 0 is no table: lpmLookup's miss
+        fRoute[i] = 0; fLen[i] = LPM_MISS; fNext[i] = NEXT_SLOW; fNode[i] = 0;
+        if (drop[i] !== 0) continue;
+        live++;
+        if (zone >= CT_MAX_ZONES) noZone++;
+        else if (id === 0) misses++;
+        else if (t === 0) { hits++; replies += flags[i]! & FLAG_CT_REPLY; this.noRoutes++; }
+        continue;
+      }
+      live++; hits++;
       const reply = flags[i]! & FLAG_CT_REPLY;
-      need[i] = 0;
-      if (hit) { hits++; replies += reply; }
-      if (live && !inZone) noZone++;
-      if (live && inZone && id === 0) misses++;
-      if (!hit || t === 0) { if (hit) this.noRoutes++; fRoute[i] = 0; fLen[i] = LPM_MISS; fNext[i] = NEXT_SLOW; fNode[i] = 0; continue; } // table 0: lpmLookup's miss
+      replies += reply;
       const c = ((((id << 1) | reply) & (FAST_ROUTE_CACHE - 1)) << 2) >>> 0;
       const tl = rc[c + 1]!;
       if (rc[c] === gen && tl >>> 8 === t && rc[c + 2] === dst[i]) {
         const l = tl & 255;
-        this.finish(v, k, i, zone, rc[c + 3]!, l === 255 ? LPM_MISS : l, now, ageMs);
+        this.finish(v, k, i, zone, rc[c + 3]!, l === 255 ? LPM_MISS : l, now, ageMs, forward);
       } else { need[i] = c + 1; needed++; }
     }
-    if (needed !== 0) this.routeMisses(v, k, n, now, tableBias, ageMs);
+    if (needed !== 0) this.routeMisses(v, k, n, now, tableBias, ageMs, forward);
     const r = v.report;
     r[R_MISSES] = misses; r[R_NO_ZONE] = noZone; r[R_REPLIES] = replies; r[R_NO_ROUTE] = this.noRoutes;
-    if ((mode & FP_FORWARD) !== 0) this.forwardHits(v, n);
+    if (forward) { r[R_MOVED] = this.moved; r[R_DELIVERED] = this.delivered; r[R_FLOODED] = this.flooded; r[R_LEFT] = live - this.moved - this.delivered; }
     return hits;
   }
 
-  /** FP_FORWARD, as assembly/fastpath.ts forwardHits: finish the hits the forward stage would finish on its own. */
-  private forwardHits(v: PacketVector, n: number): void {
-    const drop = v.drop, next = v.next, nextNode = v.nextNode, phase = v.phase, ttl = v.ttl, loc = v.loc, masq = v.masq;
-    const pathLen = v.pathLen, path = v.path, dst = v.dstIp, outPort = v.outPort, verdict = v.verdict, ready = this.ready, pods = this.pods;
-    let moved = 0, delivered = 0, flooded = 0, left = 0;
-    for (let i = 0; i < n; i++) {
-      if (drop[i] !== 0) continue;
-      const w = next[i]!;
-      if (phase[i] !== PHASE_BRIDGED) {
-        if (w === NEXT_NODE) {
-          const to = nextNode[i]!, t = ttl[i]!;
-          if (t > 1 && to < CT_MAX_ZONES && ready[to] !== 0) {
-            ttl[i] = t - 1; loc[i] = to; phase[i] = PHASE_FROM_NODE; masq[i] = 0; // the skb mark (0x4000) does not cross the wire
-            const k = pathLen[i]!;
-            if (k < PIPE_MAX_PATH) { path[i * PIPE_MAX_PATH + k] = to; pathLen[i] = k + 1; }
-            next[i] = NEXT_MOVED; moved++;
-            continue;
-          }
-        } else if (w === NEXT_BRIDGE && nextNode[i] === 0 && pods.get(dst[i]!) === loc[i]) {
-          if (outPort[i] === PORT_FLOOD) flooded++;
-          verdict[i] = VERDICT_DELIVERED_POD; drop[i] = PIPE_DONE; delivered++;
-          continue;
-        }
-      }
-      left++;
-    }
-    const r = v.report;
-    r[R_MOVED] = moved; r[R_DELIVERED] = delivered; r[R_FLOODED] = flooded; r[R_LEFT] = left;
-  }
-
   /** The hits run found no cached route for (need[i] = cache word + 1): one LPM call, cache the answers, finish them. */
-  private routeMisses(v: PacketVector, k: FastPathKernels, n: number, now: number, tableBias: number, ageMs: number): void {
+  private routeMisses(v: PacketVector, k: FastPathKernels, n: number, now: number, tableBias: number, ageMs: number, forward: boolean): void {
     const s = this.saved, need = this.need, rc = this.routeCache, gen = this.routeGen;
     const table = v.table, result = v.result, result2 = v.result2, dst = v.dstIp;
     for (let i = 0; i < n; i++) {
@@ -225,7 +220,7 @@ export class TsFastPath {
       if (c1 === 0) continue;
       const c = c1 - 1;
       rc[c] = gen; rc[c + 1] = ((t << 8) | (len & 255)) >>> 0; rc[c + 2] = dst[i]!; rc[c + 3] = route;
-      this.finish(v, k, i, zone, route, len, now, ageMs);
+      this.finish(v, k, i, zone, route, len, now, ageMs, forward);
     }
   }
 }
