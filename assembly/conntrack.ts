@@ -114,6 +114,7 @@ function ensureInit(): void {
 }
 
 function allocSlots(c: u32): void {
+  slotEpoch++;
   slots = heap.alloc(<usize>c * SLOT);
   memory.fill(slots, 0, <usize>c * SLOT);
   slotCap = c;
@@ -129,14 +130,56 @@ function find(k0: u32, k1: u32, k2: u32, k3: u32): usize {
 /** find from home slot s (hash4 & (slotCap - 1), computed by the caller). */
 // @ts-ignore: decorator
 @inline function findFrom(s: u32, k0: u32, k1: u32, k2: u32, k3: u32): usize {
-  const mask = slotCap - 1;
+  const mask = slotCap - 1, base = slots;
   while (true) {
-    const e = slots + <usize>s * SLOT;
+    const e = base + <usize>s * SLOT;
     const r = load<u32>(e);
     if (r == 0) return 0;
-    if (r != DEAD && load<u32>(e, 4) == k0 && load<u32>(e, 8) == k1 && load<u32>(e, 12) == k2 && load<u32>(e, 16) == k3) return e;
+    // One test for the four key words (a chain of && compiles to a branch per word); a
+    // tombstone keeps its key, so it is checked too.
+    const diff = (load<u32>(e, 4) ^ k0) | (load<u32>(e, 8) ^ k1) | (load<u32>(e, 12) ^ k2) | (load<u32>(e, 16) ^ k3);
+    if (diff == 0 && r != DEAD) return e;
     s = (s + 1) & mask;
   }
+}
+
+/**
+ * Bumped whenever a slot stops being free or becomes one other than by an insert
+ * (a removal leaves a tombstone, a rehash moves every slot): a free slot remembered
+ * by findFree is where place would put its key while this is unchanged.
+ */
+let slotEpoch: u32 = 0;
+/** The first free (empty or tombstone) slot of the last findFree's probe sequence, and that key's last word. */
+let freeSlot: usize = 0;
+let freeK3: u32 = 0;
+
+/** find, also remembering in freeSlot the slot place would fill for this key (ctInsert reuses it). */
+function findFree(k0: u32, k1: u32, k2: u32, k3: u32): usize {
+  const mask = slotCap - 1, base = slots;
+  let s = hash4(k0, k1, k2, k3) & mask;
+  let free: usize = 0;
+  freeK3 = k3;
+  while (true) {
+    const e = base + <usize>s * SLOT;
+    const r = load<u32>(e);
+    if (r == 0) { freeSlot = free != 0 ? free : e; return 0; }
+    const diff = (load<u32>(e, 4) ^ k0) | (load<u32>(e, 8) ^ k1) | (load<u32>(e, 12) ^ k2) | (load<u32>(e, 16) ^ k3);
+    if (r == DEAD) { if (free == 0) free = e; }
+    else if (diff == 0) { freeSlot = 0; return e; }
+    s = (s + 1) & mask;
+  }
+}
+
+/** Fill free slot e (from findFree) with ref and the key, as place would. */
+// @ts-ignore: decorator
+@inline function putAt(e: usize, ref: u32, k0: u32, k1: u32, k2: u32, k3: u32): void {
+  if (load<u32>(e) == DEAD) slotDead--;
+  store<u32>(e, ref);
+  store<u32>(e, k0, 4);
+  store<u32>(e, k1, 8);
+  store<u32>(e, k2, 12);
+  store<u32>(e, k3, 16);
+  slotUsed++;
 }
 
 function place(ref: u32, k0: u32, k1: u32, k2: u32, k3: u32): void {
@@ -145,16 +188,7 @@ function place(ref: u32, k0: u32, k1: u32, k2: u32, k3: u32): void {
   while (true) {
     const e = slots + <usize>s * SLOT;
     const r = load<u32>(e);
-    if (r == 0 || r == DEAD) {
-      if (r == DEAD) slotDead--;
-      store<u32>(e, ref);
-      store<u32>(e, k0, 4);
-      store<u32>(e, k1, 8);
-      store<u32>(e, k2, 12);
-      store<u32>(e, k3, 16);
-      slotUsed++;
-      return;
-    }
+    if (r == 0 || r == DEAD) { putAt(e, ref, k0, k1, k2, k3); return; }
     s = (s + 1) & mask;
   }
 }
@@ -195,7 +229,7 @@ function allocEntry(): u32 {
 
 function killSlot(k0: u32, k1: u32, k2: u32, k3: u32): void {
   const e = find(k0, k1, k2, k3);
-  if (e != 0) { store<u32>(e, DEAD); slotUsed--; slotDead++; }
+  if (e != 0) { store<u32>(e, DEAD); slotUsed--; slotDead++; slotEpoch++; }
 }
 
 /** Remove connection `id`: both its slots, its zone count, and recycle the id. */
@@ -212,8 +246,9 @@ function removeEntry(id: u32): void {
   freeId = id;
 }
 
-/** Linux's TCP state machine, reduced to the transitions a simulated flow makes. */
-function tcpNext(state: u32, status: u32, reply: bool, flags: u32): u32 {
+/** Linux's TCP state machine, reduced to the transitions a simulated flow makes (inline: it runs for every TCP hit). */
+// @ts-ignore: decorator
+@inline function tcpNext(state: u32, status: u32, reply: bool, flags: u32): u32 {
   if ((flags & TCP_RST) != 0) return CT_CLOSE;
   const finByReply = (status & CT_S_FIN_REPLY) != 0;
   if ((flags & TCP_SYN) != 0) {
@@ -341,9 +376,9 @@ export function ctLookup(n: i32, now: f64): void {
   }
 }
 
-/** Is the reply tuple taken by a live connection? */
+/** Is the reply tuple taken by a live connection? (freeSlot: where it would go, while slotEpoch stands.) */
 function taken(k0: u32, k1: u32, k2: u32, k3: u32, now: f64): bool {
-  const s = find(k0, k1, k2, k3);
+  const s = findFree(k0, k1, k2, k3);
   return s != 0 && liveRef(s, now) != 0;
 }
 
@@ -390,7 +425,9 @@ export function ctInsert(n: i32, now: f64): i32 {
     const src = get(F_SRC_IP, i), dst = get(F_DST_IP, i);
     const sport = get(F_SRC_PORT, i) & 0xffff, dport = get(F_DST_PORT, i) & 0xffff;
     const oports = (sport << 16) | dport;
-    const s = find(k0, src, dst, oports);
+    const epoch = slotEpoch;
+    const s = findFree(k0, src, dst, oports);
+    const origFree = freeSlot;
     const ref = s == 0 ? 0 : liveRef(s, now);
     if (ref != 0) { track(i, ref >>> 1, (ref & 1) != 0, now, false); continue; }
     const zc = zoneCount + (<usize>zone << 2);
@@ -434,9 +471,21 @@ export function ctInsert(n: i32, now: f64): i32 {
     store<u32>(e, rdst, 20);
     store<u32>(e, rports, 24);
     store<u32>(e, state | status, 28);
+    // The last taken() probed the reply tuple kept, but for ICMP the first probe is with
+    // the original reply port, and the id then goes in both port fields.
+    const replyFree = freeK3 == rports ? freeSlot : 0;
     reserveSlots();
-    place(id << 1, k0, src, dst, oports);
-    place((id << 1) | 1, k0, rsrc, rdst, rports);
+    // The slots the probes above ended on, unless something freed or moved slots since
+    // (an expired entry removed, a rehash): then probe again. The reply's slot is not
+    // the original's unless both probe sequences end on the same slot.
+    if (slotEpoch == epoch) {
+      putAt(origFree, id << 1, k0, src, dst, oports);
+      if (replyFree != 0 && replyFree != origFree) putAt(replyFree, (id << 1) | 1, k0, rsrc, rdst, rports);
+      else place((id << 1) | 1, k0, rsrc, rdst, rports);
+    } else {
+      place(id << 1, k0, src, dst, oports);
+      place((id << 1) | 1, k0, rsrc, rdst, rports);
+    }
     store<u32>(zc, load<u32>(zc) + 1);
     live++;
     created++;
@@ -468,6 +517,7 @@ export function ctFlush(zone: u32): i32 {
     const removed = live;
     memory.fill(entries, 0, <usize>nextId * ENTRY);
     memory.fill(slots, 0, <usize>slotCap * SLOT);
+    slotEpoch++;
     memory.fill(zoneCount, 0, <usize>CT_MAX_ZONES << 2);
     slotUsed = 0;
     slotDead = 0;

@@ -25,20 +25,40 @@
 // table change, starts a new generation. A vector whose hits are all cached makes no
 // LPM call and needs no save/restore.
 //
+// Finishing hits (FP_FORWARD, the pipeline without a trace): the forward stage's two
+// common cases of an established packet are done here, on the pipeline columns of
+// the vector: on to a ready node, and out the bridge to a pod of this node (checked
+// against the pod table, fastPathSetPod, as the forward stage checks ctx.podNode). The
+// forward stage then only loops when the report says packets are left to it, so a
+// vector of established packets crosses each node in this one call.
+//
 // Tables: next-hop word per route value (next | node << 8, 0 = NEXT_SLOW), grown by
-// doubling; per zone four words (node IP, bridge IP, 0 = none; bridge id, 0 = none;
-// high word of its pods' MACs), 1 MiB, allocated on first use.
+// doubling; per zone sixteen words (node IP, bridge IP, 0 = none; bridge id, 0 = none;
+// high word of its pods' MACs; 1 when the node is ready; pod CIDR base and mask; the
+// MAC a pod's gateway answers with, high and low; seven spare), 4 MiB, allocated on
+// first use; the pod table (IP -> node, open addressing as
+// engine/datapath/IpIndex.ts, same hash), grown by doubling.
 import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, F_DROP, F_ROUTE, F_ROUTE_LEN, F_NEXT, F_NEXT_NODE,
   VEC_MAX, CT_MAX_ZONES, LPM_MAX_TABLES, LPM_MISS } from './shared/vector';
 import { NEXT_SLOW, NEXT_LOCAL, NEXT_BRIDGE, FAST_MAX_ROUTES, FAST_ROUTE_CACHE } from './shared/fastpath';
-import { F_OUT_PORT, F_FLAGS, FLAG_CT_REPLY } from './shared/vector';
-import { fdbPort } from './fdb';
-import { get, set } from './vector';
+import { F_OUT_PORT, F_FLAGS, FLAG_CT_REPLY, F_LOC, F_PHASE, F_TTL, F_MASQ, F_VERDICT, F_PATH_LEN, F_PATH, F_REPORT,
+  F_SRC_IP, F_SRC_MAC_HI, F_SRC_MAC_LO, F_DST_MAC_HI, F_DST_MAC_LO, F_IN_PORT, LEARN_NEW, LEARN_MOVED, LEARN_IGNORED, R_LEARN_MOVED } from './shared/vector';
+import { NEXT_NODE, NEXT_MOVED, FP_ZONE_FROM_LOC, FP_FORWARD, R_MISSES, R_NO_ZONE, R_REPLIES, R_NO_ROUTE, R_MOVED, R_DELIVERED, R_FLOODED, R_LEFT,
+  R_TX_FRAMES, R_TX_BRIDGED, R_TX_DROPS } from './shared/fastpath';
+import { PHASE_FROM_NODE, PHASE_FROM_POD, PHASE_BRIDGED, VERDICT_DELIVERED_POD, VERDICT_DROPPED, PIPE_DONE, PIPE_MAX_PATH } from './shared/pipeline';
+import { NODE_DOWN, ARP_FAILED } from './shared/drop';
+import { PORT_FLOOD } from './shared/vector';
+import { fdbPort, fdbLearnOne } from './fdb';
+import { VEC, get, set } from './vector';
 import { ctLookup } from './conntrack';
 import { lpmLookup } from './lpm';
 
 /** Saved conntrack outputs and zones while the LPM kernel borrows F_RESULT, F_RESULT2 and F_TABLE; then the route cache slot of each hit that missed it (0: none). */
 const SCRATCH: usize = memory.data(VEC_MAX * 16, 16);
+
+/** Bytes per zone in `locals`, as a shift: 16 words (see the header). */
+// @ts-ignore: decorator
+@inline const ZONE_SHIFT: usize = 6;
 
 let routeNext: usize = 0;
 let routeCap: u32 = 0;
@@ -47,6 +67,63 @@ let locals: usize = 0;
 let routeCache: usize = 0;
 /** Current generation of the route cache; entries of older ones are misses (0 never matches). */
 let routeGen: u32 = 1;
+/** Hits finished with no route in the current fastPath call (R_NO_ROUTE). */
+let noRoutes: u32 = 0;
+
+/** Pod table: IP keys (0 = empty slot) and node indexes, `podCap` slots (a power of two, 0 before the first pod). */
+let podKeys: usize = 0;
+let podNodes: usize = 0;
+let podCap: u32 = 0;
+let podUsed: u32 = 0;
+/** 32 - log2(podCap): Fibonacci hashing keeps the top bits of the product. */
+let podShift: u32 = 32;
+
+// @ts-ignore: decorator
+@inline function podSlot(ip: u32): u32 { return (ip * 0x9e3779b1) >>> podShift; }
+
+function podGrow(): void {
+  const oldK = podKeys, oldN = podNodes, oldCap = podCap;
+  podCap = oldCap == 0 ? 64 : oldCap << 1;
+  podShift = 32 - <u32>ctz(podCap);
+  podKeys = heap.alloc(<usize>podCap << 2);
+  podNodes = heap.alloc(<usize>podCap << 2);
+  memory.fill(podKeys, 0, <usize>podCap << 2);
+  podUsed = 0;
+  for (let s: u32 = 0; s < oldCap; s++) {
+    const k = load<u32>(oldK + (<usize>s << 2));
+    if (k != 0) fastPathSetPod(k, load<i32>(oldN + (<usize>s << 2)));
+  }
+  if (oldCap != 0) { heap.free(oldK); heap.free(oldN); }
+}
+
+/** Pod `ip` runs on node `node` (the forward stage's ctx.podNode, for hits the kernel delivers); ip 0 is ignored. */
+export function fastPathSetPod(ip: u32, node: i32): void {
+  if (ip == 0) return;
+  if ((podUsed + 1) * 2 > podCap) podGrow();
+  const mask = podCap - 1;
+  let s = podSlot(ip);
+  while (true) {
+    const k = load<u32>(podKeys + (<usize>s << 2));
+    if (k == 0) { store<u32>(podKeys + (<usize>s << 2), ip); podUsed++; break; }
+    if (k == ip) break;
+    s = (s + 1) & mask;
+  }
+  store<i32>(podNodes + (<usize>s << 2), node);
+}
+
+/** The node running pod `ip`, or -1. */
+// @ts-ignore: decorator
+@inline function podNode(ip: u32): i32 {
+  if (podUsed == 0) return -1;
+  const mask = podCap - 1;
+  let s = podSlot(ip);
+  while (true) {
+    const k = load<u32>(podKeys + (<usize>s << 2));
+    if (k == ip) return load<i32>(podNodes + (<usize>s << 2));
+    if (k == 0) return -1;
+    s = (s + 1) & mask;
+  }
+}
 
 /** A route table changed: every cached route is stale. */
 export function fastPathRoutesChanged(): void { routeGen++; }
@@ -66,38 +143,56 @@ export function fastPathSetRoute(route: u32, next: u32, node: u32): void {
   store<u32>(routeNext + (<usize>route << 2), (next & 255) | (node << 8));
 }
 
-/** Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none), its bridge (FDB table id, 0 for none) and its pods' MAC high word. */
-export function fastPathSetNode(zone: u32, ip0: u32, ip1: u32, bridge: u32, podMacHi: u32): void {
+function ensureLocals(): void {
+  if (locals != 0) return;
+  locals = heap.alloc(<usize>CT_MAX_ZONES << ZONE_SHIFT);
+  memory.fill(locals, 0, <usize>CT_MAX_ZONES << ZONE_SHIFT);
+}
+
+/** Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none), its bridge (FDB table id, 0 for none), its pods' MAC high word and whether the node is ready. */
+export function fastPathSetNode(zone: u32, ip0: u32, ip1: u32, bridge: u32, podMacHi: u32, ready: u32): void {
   if (zone >= <u32>CT_MAX_ZONES) return;
-  if (locals == 0) {
-    locals = heap.alloc(<usize>CT_MAX_ZONES << 4);
-    memory.fill(locals, 0, <usize>CT_MAX_ZONES << 4);
-  }
-  const z = locals + (<usize>zone << 4);
+  ensureLocals();
+  const z = locals + (<usize>zone << ZONE_SHIFT);
   store<u32>(z, ip0);
   store<u32>(z, ip1, 4);
   store<u32>(z, bridge, 8);
   store<u32>(z, podMacHi, 12);
+  store<u32>(z, ready, 16);
 }
 
-/** Forget every programmed route and zone. */
+/** Set zone `zone`'s pod network (pod CIDR base and mask) and the MAC its pods' gateway answers with (the bridge's; Calico's proxy-ARP MAC), for fastPathPodTx. */
+export function fastPathSetPodNet(zone: u32, cidrBase: u32, cidrMask: u32, gwMacHi: u32, gwMacLo: u32): void {
+  if (zone >= <u32>CT_MAX_ZONES) return;
+  ensureLocals();
+  const z = locals + (<usize>zone << ZONE_SHIFT);
+  store<u32>(z, cidrBase, 20);
+  store<u32>(z, cidrMask, 24);
+  store<u32>(z, gwMacHi, 28);
+  store<u32>(z, gwMacLo, 32);
+}
+
+/** Forget every programmed route, zone and pod. */
 export function fastPathClear(): void {
   if (routeNext != 0) memory.fill(routeNext, 0, <usize>routeCap << 2);
-  if (locals != 0) memory.fill(locals, 0, <usize>CT_MAX_ZONES << 4);
+  if (locals != 0) memory.fill(locals, 0, <usize>CT_MAX_ZONES << ZONE_SHIFT);
+  if (podCap != 0) memory.fill(podKeys, 0, <usize>podCap << 2);
+  podUsed = 0;
 }
 
 // @ts-ignore: decorator
 @inline function decide(zone: u32, dst: u32, route: u32): u32 {
   if (locals != 0) {
-    const a = load<u32>(locals + (<usize>zone << 4)), b = load<u32>(locals + (<usize>zone << 4), 4);
+    const a = load<u32>(locals + (<usize>zone << ZONE_SHIFT)), b = load<u32>(locals + (<usize>zone << ZONE_SHIFT), 4);
     if ((a != 0 && a == dst) || (b != 0 && b == dst)) return NEXT_LOCAL;
   }
   return route < routeCap ? load<u32>(routeNext + (<usize>route << 2)) : NEXT_SLOW;
 }
 
-/** Write hit i's fast-path outputs for route value `route` (prefix length `len`) in `zone`. */
+/** Write hit i's fast-path outputs for route value `route` (prefix length `len`) in `zone`; with `forward` (FP_FORWARD), finish it (forwardHit). */
 // @ts-ignore: decorator
-@inline function finish(i: i32, zone: u32, route: u32, len: u32, now: f64, ageMs: f64): void {
+@inline function finish(i: i32, zone: u32, route: u32, len: u32, now: f64, ageMs: f64, forward: bool): void {
+  noRoutes += u32(route == 0);
   set(F_ROUTE, i, route);
   set(F_ROUTE_LEN, i, len);
   const dst = get(F_DST_IP, i);
@@ -105,62 +200,175 @@ export function fastPathClear(): void {
   set(F_NEXT, i, w & 255);
   set(F_NEXT_NODE, i, w >>> 8);
   if ((w & 255) == NEXT_BRIDGE) { // a hit, so zone < CT_MAX_ZONES
-    const z = locals + (<usize>zone << 4);
+    const z = locals + (<usize>zone << ZONE_SHIFT);
     const bridge = locals != 0 ? load<u32>(z, 8) : 0, hi = locals != 0 ? load<u32>(z, 12) : 0;
     set(F_OUT_PORT, i, fdbPort(bridge, hi, dst, now, ageMs));
+  }
+  if (forward && get(F_PHASE, i) != PHASE_BRIDGED) forwardHit(i, w, dst);
+}
+
+/** Hits FP_FORWARD moved on, delivered, and of those flooded, in the current fastPath call. */
+let moved: u32 = 0;
+let delivered: u32 = 0;
+let flooded: u32 = 0;
+
+/**
+ * FP_FORWARD for hit i (next-hop word w, destination dst), not bridged: finish it as
+ * the forward stage would on its own: NEXT_NODE to a ready node with TTL left,
+ * NEXT_BRIDGE to a pod running on this node. Anything else is left to the stage.
+ */
+// @ts-ignore: decorator
+@inline function forwardHit(i: i32, w: u32, dst: u32): void {
+  if ((w & 255) == NEXT_NODE) {
+    const to = w >>> 8, ttl = get(F_TTL, i);
+    if (ttl > 1 && to < <u32>CT_MAX_ZONES && locals != 0 && load<u32>(locals + (<usize>to << ZONE_SHIFT), 16) != 0) {
+      set(F_TTL, i, ttl - 1);
+      set(F_LOC, i, to);
+      set(F_PHASE, i, PHASE_FROM_NODE);
+      set(F_MASQ, i, 0); // the skb mark (0x4000) does not cross the wire
+      const k = get(F_PATH_LEN, i);
+      if (k < <u32>PIPE_MAX_PATH) { store<u32>(VEC + <usize>F_PATH * VEC_MAX * 4 + ((<usize>i * PIPE_MAX_PATH + k) << 2), to); set(F_PATH_LEN, i, k + 1); }
+      set(F_NEXT, i, NEXT_MOVED);
+      moved++;
+    }
+  } else if (w == NEXT_BRIDGE && podNode(dst) == <i32>get(F_LOC, i)) {
+    flooded += u32(get(F_OUT_PORT, i) == PORT_FLOOD);
+    set(F_VERDICT, i, VERDICT_DELIVERED_POD);
+    set(F_DROP, i, PIPE_DONE);
+    delivered++;
   }
 }
 
 /**
- * Established-flow fast path over live packets 0..n-1 (F_DROP 0), F_TABLE = zone:
+ * Established-flow fast path over live packets 0..n-1 (F_DROP 0), F_TABLE = zone
+ * (with FP_ZONE_FROM_LOC in `mode`, F_TABLE is first set to F_LOC):
  * exactly ctLookup's outputs (rewrite, F_RESULT, F_RESULT2, F_FLAGS), and for a hit
  * F_ROUTE / F_ROUTE_LEN as lpmLookup gives them in table zone + tableBias for the
  * rewritten destination, F_NEXT / F_NEXT_NODE the next-stage decision. A miss, a
  * dropped packet or a zone out of range: F_NEXT = NEXT_SLOW, F_ROUTE 0, F_ROUTE_LEN
  * LPM_MISS. A hit with F_NEXT NEXT_BRIDGE gets F_OUT_PORT = fdbPort(zone's bridge, its
  * pods' MAC high word, F_DST_IP, now, ageMs); every other packet's F_OUT_PORT is left
- * as it was, and so is F_TABLE. Returns the number of hits.
+ * as it was, and so is F_TABLE. With FP_FORWARD, hits are then finished (forwardHit).
+ * F_REPORT gets the R_* counts. Returns the number of hits.
  */
-export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64): i32 {
+export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64, mode: u32): i32 {
+  if ((mode & FP_ZONE_FROM_LOC) != 0) {
+    for (let i = 0; i < n; i++) if (get(F_DROP, i) == 0) set(F_TABLE, i, get(F_LOC, i));
+  }
   ctLookup(n, now);
   if (routeCache == 0) {
     routeCache = heap.alloc(<usize>FAST_ROUTE_CACHE << 4);
     memory.fill(routeCache, 0, <usize>FAST_ROUTE_CACHE << 4);
   }
-  const gen = routeGen;
+  const gen = routeGen, cache = routeCache, forward = (mode & FP_FORWARD) != 0;
   const NEED = SCRATCH + VEC_MAX * 12;
-  let hits = 0, need = 0;
+  memory.fill(NEED, 0, <usize>n << 2);
+  let hits = 0, need = 0, misses = 0, noZone = 0, replies = 0, live = 0;
+  noRoutes = 0; moved = 0; delivered = 0; flooded = 0;
+  // Branches in the order of the common case (a hit with its route cached): booleans
+  // kept in registers across the loop cost more than they save.
   for (let i = 0; i < n; i++) {
-    const zone = get(F_TABLE, i);
-    const id = get(F_RESULT, i);
-    const t = zone + tableBias;
-    const hit = get(F_DROP, i) == 0 && id != 0 && zone < <u32>CT_MAX_ZONES && t < <u32>LPM_MAX_TABLES;
-    store<u32>(NEED + (<usize>i << 2), 0);
-    hits += i32(hit);
-    if (!hit || t == 0) { // table 0 is no table: lpmLookup's miss
+    const zone = get(F_TABLE, i), id = get(F_RESULT, i), t = zone + tableBias;
+    if (get(F_DROP, i) != 0 || zone >= <u32>CT_MAX_ZONES || id == 0 || t - 1 >= <u32>LPM_MAX_TABLES - 1) { // t 0 is no table: lpmLookup's miss
       set(F_ROUTE, i, 0);
       set(F_ROUTE_LEN, i, LPM_MISS);
       set(F_NEXT, i, NEXT_SLOW);
       set(F_NEXT_NODE, i, 0);
+      if (get(F_DROP, i) != 0) continue;
+      live++;
+      if (zone >= <u32>CT_MAX_ZONES) noZone++;
+      else if (id == 0) misses++;
+      else if (t == 0) { hits++; replies += get(F_FLAGS, i) & FLAG_CT_REPLY; noRoutes++; }
       continue;
     }
-    const ref = (id << 1) | (get(F_FLAGS, i) & FLAG_CT_REPLY);
-    const c = routeCache + (<usize>(ref & (FAST_ROUTE_CACHE - 1)) << 4);
+    live++;
+    hits++;
+    const reply = get(F_FLAGS, i) & FLAG_CT_REPLY;
+    replies += reply;
+    const c = cache + (<usize>(((id << 1) | reply) & (FAST_ROUTE_CACHE - 1)) << 4);
     const tl = load<u32>(c, 4);
     if (load<u32>(c) == gen && tl >>> 8 == t && load<u32>(c, 8) == get(F_DST_IP, i)) {
       const l = tl & 255;
-      finish(i, zone, load<u32>(c, 12), l == 255 ? LPM_MISS : l, now, ageMs);
+      finish(i, zone, load<u32>(c, 12), l == 255 ? LPM_MISS : l, now, ageMs, forward);
     } else {
       store<u32>(NEED + (<usize>i << 2), <u32>c);
       need++;
     }
   }
-  if (need != 0) routeMisses(n, tableBias, gen, now, ageMs);
+  if (need != 0) routeMisses(n, tableBias, gen, now, ageMs, forward);
+  const r = VEC + <usize>F_REPORT * VEC_MAX * 4;
+  store<u32>(r + (R_MISSES << 2), misses);
+  store<u32>(r + (R_NO_ZONE << 2), noZone);
+  store<u32>(r + (R_REPLIES << 2), replies);
+  store<u32>(r + (R_NO_ROUTE << 2), noRoutes);
+  if (forward) {
+    store<u32>(r + (R_MOVED << 2), moved);
+    store<u32>(r + (R_DELIVERED << 2), delivered);
+    store<u32>(r + (R_FLOODED << 2), flooded);
+    store<u32>(r + (R_LEFT << 2), live - moved - delivered);
+  }
   return hits;
 }
 
+/**
+ * A pod's transmit and its bridge's learning, for packets 0..n-1, as the pipeline's
+ * pod-transmit stage and the bridge stage's fdbLearn do them without a trace. Every
+ * packet gets F_TABLE 0 first. A live packet in PHASE_FROM_POD at zone F_LOC: not
+ * ready -> dropped NODE_DOWN; else source MAC = (pods' MAC high word, F_SRC_IP) and
+ * the next hop's MAC as the pod's neighbour table has it: without a bridge (Calico),
+ * the gateway MAC; with one, a destination in the pod CIDR other than the bridge's IP
+ * is on-link (MAC = pods' high word + the address; no pod of this zone holds it ->
+ * dropped ARP_FAILED), any other goes to the gateway (the bridge's MAC). A frame on a
+ * bridge gets F_TABLE = the bridge and its source learned on F_IN_PORT (F_RESULT =
+ * LEARN_*, as fdbLearn); every other packet gets a group source MAC (0xffff,
+ * 0xffffffff: never learned) and F_RESULT LEARN_IGNORED. A drop sets F_DROP and
+ * F_VERDICT VERDICT_DROPPED. F_REPORT gets R_LEARN_MOVED, R_TX_FRAMES, R_TX_BRIDGED,
+ * R_TX_DROPS. Returns how many MACs were new.
+ */
+export function fastPathPodTx(n: i32, now: f64): i32 {
+  ensureLocals();
+  let added = 0, moved = 0, frames = 0, bridged = 0, drops = 0;
+  for (let i = 0; i < n; i++) {
+    set(F_TABLE, i, 0);
+    let learned = LEARN_IGNORED, frame = false;
+    if (get(F_DROP, i) == 0 && get(F_PHASE, i) == PHASE_FROM_POD) {
+      const node = get(F_LOC, i);
+      const z = locals + (<usize>(node < <u32>CT_MAX_ZONES ? node : 0) << ZONE_SHIFT);
+      let drop: u32 = 0;
+      if (node >= <u32>CT_MAX_ZONES || load<u32>(z, 16) == 0) drop = NODE_DOWN;
+      else {
+        const src = get(F_SRC_IP, i), dst = get(F_DST_IP, i), hi = load<u32>(z, 12), bridge = load<u32>(z, 8);
+        const onLink = bridge != 0 && (dst & load<u32>(z, 24)) == load<u32>(z, 20) && dst != load<u32>(z, 4);
+        set(F_DST_MAC_HI, i, onLink ? hi : load<u32>(z, 28));
+        set(F_DST_MAC_LO, i, onLink ? dst : load<u32>(z, 32));
+        if (onLink && podNode(dst) != <i32>node) drop = ARP_FAILED;
+        else if (bridge != 0) {
+          set(F_TABLE, i, bridge);
+          set(F_SRC_MAC_HI, i, hi);
+          set(F_SRC_MAC_LO, i, src);
+          learned = fdbLearnOne(bridge, hi, src, get(F_IN_PORT, i), now);
+          frame = true;
+          frames++;
+          bridged += i32(onLink);
+        }
+      }
+      if (drop != 0) { set(F_DROP, i, drop); set(F_VERDICT, i, VERDICT_DROPPED); drops++; }
+    }
+    if (!frame) { set(F_SRC_MAC_HI, i, 0xffff); set(F_SRC_MAC_LO, i, 0xffffffff); }
+    set(F_RESULT, i, learned);
+    added += i32(learned == LEARN_NEW);
+    moved += i32(learned == LEARN_MOVED);
+  }
+  const r = VEC + <usize>F_REPORT * VEC_MAX * 4;
+  store<u32>(r + (R_LEARN_MOVED << 2), moved);
+  store<u32>(r + (R_TX_FRAMES << 2), frames);
+  store<u32>(r + (R_TX_BRIDGED << 2), bridged);
+  store<u32>(r + (R_TX_DROPS << 2), drops);
+  return added;
+}
+
 /** The hits fastPath found no cached route for (scratch column NEED): one LPM call, cache the answers, finish them. */
-function routeMisses(n: i32, tableBias: u32, gen: u32, now: f64, ageMs: f64): void {
+function routeMisses(n: i32, tableBias: u32, gen: u32, now: f64, ageMs: f64, forward: bool): void {
   const NEED = SCRATCH + VEC_MAX * 12;
   for (let i = 0; i < n; i++) {
     const s = SCRATCH + (<usize>i << 2);
@@ -184,6 +392,6 @@ function routeMisses(n: i32, tableBias: u32, gen: u32, now: f64, ageMs: f64): vo
     store<u32>(c, (t << 8) | (len & 255), 4);
     store<u32>(c, get(F_DST_IP, i), 8);
     store<u32>(c, route, 12);
-    finish(i, zone, route, len, now, ageMs);
+    finish(i, zone, route, len, now, ageMs, forward);
   }
 }

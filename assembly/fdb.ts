@@ -11,8 +11,8 @@
 // u32 mac low, u32 mac high (16 bits used), f64 last-seen time in ms.
 import { F_TABLE, F_SRC_MAC_HI, F_SRC_MAC_LO, F_DST_MAC_HI, F_DST_MAC_LO, F_IN_PORT,
   F_OUT_PORT, F_RESULT, PORT_FLOOD, LEARN_NEW, LEARN_REFRESHED, LEARN_MOVED,
-  LEARN_IGNORED } from './shared/vector';
-import { get, set } from './vector';
+  LEARN_IGNORED, F_REPORT, R_LEARN_MOVED, VEC_MAX } from './shared/vector';
+import { VEC, get, set } from './vector';
 
 // @ts-ignore: decorator
 @inline const ENTRY: usize = 24;
@@ -101,34 +101,36 @@ function grow(): void {
 
 /**
  * Learn the source MAC of packets 0..n-1 on (F_TABLE bridge, F_IN_PORT).
- * Writes LEARN_* into F_RESULT; returns how many MACs were new.
+ * Writes LEARN_* into F_RESULT and the count of LEARN_MOVED into F_REPORT word
+ * R_LEARN_MOVED; returns how many MACs were new.
  */
 export function fdbLearn(n: i32, now: f64): i32 {
-  let added = 0;
+  let added = 0, moved = 0;
   for (let i = 0; i < n; i++) {
-    const bridge = get(F_TABLE, i);
-    const hi = get(F_SRC_MAC_HI, i);
-    const lo = get(F_SRC_MAC_LO, i);
-    const port = get(F_IN_PORT, i);
-    if (isGroup(hi)) { set(F_RESULT, i, LEARN_IGNORED); continue; }
-    const s = find(bridge, hi, lo);
-    if (s >= 0) {
-      const e = table + <usize>s * ENTRY;
-      store<f64>(e, now, 16);
-      if (load<u32>(e, 4) == port) {
-        set(F_RESULT, i, LEARN_REFRESHED);
-      } else {
-        store<u32>(e, port, 4);
-        set(F_RESULT, i, LEARN_MOVED);
-      }
-      continue;
-    }
-    if ((live + dead + 1) * 2 > cap) grow();
-    insertFresh(bridge, hi, lo, port, now);
-    set(F_RESULT, i, LEARN_NEW);
-    added++;
+    const r = fdbLearnOne(get(F_TABLE, i), get(F_SRC_MAC_HI, i), get(F_SRC_MAC_LO, i), get(F_IN_PORT, i), now);
+    set(F_RESULT, i, r);
+    added += i32(r == LEARN_NEW);
+    moved += i32(r == LEARN_MOVED);
   }
+  store<u32>(VEC + <usize>F_REPORT * VEC_MAX * 4 + (R_LEARN_MOVED << 2), moved);
   return added;
+}
+
+/** Learn one source MAC (hi, lo) on (bridge, port) at `now`: the LEARN_* result. */
+// @ts-ignore: decorator
+@inline export function fdbLearnOne(bridge: u32, hi: u32, lo: u32, port: u32, now: f64): u32 {
+  if (isGroup(hi)) return LEARN_IGNORED;
+  const s = find(bridge, hi, lo);
+  if (s >= 0) {
+    const e = table + <usize>s * ENTRY;
+    store<f64>(e, now, 16);
+    if (load<u32>(e, 4) == port) return LEARN_REFRESHED;
+    store<u32>(e, port, 4);
+    return LEARN_MOVED;
+  }
+  if ((live + dead + 1) * 2 > cap) grow();
+  insertFresh(bridge, hi, lo, port, now);
+  return LEARN_NEW;
 }
 
 /**

@@ -16,4 +16,4 @@ export function vectorBase(): usize { return VEC; }
 export { fdbLearn, fdbLookup, fdbAge, fdbFlush, fdbSize, fdbCapacity, fdbTable } from './fdb';
 export { lpmTableInit, lpmTableFree, lpmInsert, lpmRemove, lpmLookup, lpmBytes, lpmFloor, lpmOwnerSet, lpmOwnerDrop } from './lpm';
 export { ctLookup, ctInsert, ctExpire, ctFlush, ctCount, ctSetMax, ctDrops, ctEntries, ctIdLimit, ctBytes } from './conntrack';
-export { fastPath, fastPathSetRoute, fastPathSetNode, fastPathClear, fastPathRoutesChanged } from './fastpath';
+export { fastPath, fastPathPodTx, fastPathSetRoute, fastPathSetNode, fastPathSetPod, fastPathSetPodNet, fastPathClear, fastPathRoutesChanged } from './fastpath';

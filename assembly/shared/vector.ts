@@ -60,10 +60,29 @@ export const F_ROUTE_LEN = 21;
 export const F_NEXT = 22;
 /** Fast path output: the node a NEXT_NODE packet goes to. */
 export const F_NEXT_NODE = 23;
+// Pipeline state (src/packet): where each packet is and what became of it. It lives in
+// the vector, not in JS beside it, so the fast path can finish an established packet
+// (send it on to the next node, deliver it) in the kernel; see shared/pipeline.ts.
+/** Node index the packet is at (i32), PIPE_CLOUD outside every node. */
+export const F_LOC = 24;
+/** How the packet entered that node (PHASE_*). */
+export const F_PHASE = 25;
+/** IP TTL left. */
+export const F_TTL = 26;
+/** 1 when KUBE-MARK-MASQ (or a CNI rule) asked for masquerade at this node. */
+export const F_MASQ = 27;
+/** Outcome (VERDICT_*). */
+export const F_VERDICT = 28;
+/** Nodes recorded in F_PATH. */
+export const F_PATH_LEN = 29;
+/** PIPE_MAX_PATH columns: node k of packet i's path is word i * PIPE_MAX_PATH + k of this block. */
+export const F_PATH = 30;
+/** Not per packet: counters a kernel reports for its last call (R_* in shared/fastpath.ts). */
+export const F_REPORT = 36;
 /** Number of field columns. */
-export const VEC_FIELDS = 24;
+export const VEC_FIELDS = 37;
 /** Total bytes of one packet vector. */
-export const VEC_BYTES = 24576; // VEC_FIELDS * VEC_FIELD_BYTES
+export const VEC_BYTES = 37888; // VEC_FIELDS * VEC_FIELD_BYTES
 
 /** F_OUT_PORT value meaning "no known port: flood to every other port". */
 export const PORT_FLOOD = 0xffffffff;
@@ -76,6 +95,8 @@ export const LEARN_REFRESHED = 1;
 export const LEARN_MOVED = 2;
 /** FDB learn result: group (multicast/broadcast) source, never learned. */
 export const LEARN_IGNORED = 3;
+/** fdbLearn: the F_REPORT word with how many known MACs moved port (LEARN_MOVED). */
+export const R_LEARN_MOVED = 0;
 
 /** LPM result: F_RESULT2 value when no route matched (F_RESULT is then 0). */
 export const LPM_MISS = 0xffffffff;

@@ -24,7 +24,7 @@ export interface Datapath {
   /** The packet vector the kernels read and write. Re-read after any call that may grow memory. */
   readonly vec: PacketVector;
 
-  /** Learn source MACs: (table=bridge, srcMac, inPort) -> result = LEARN_*. Returns how many were new. */
+  /** Learn source MACs: (table=bridge, srcMac, inPort) -> result = LEARN_*, report[R_LEARN_MOVED] = how many moved port. Returns how many were new. */
   fdbLearn(n: number, nowMs: number): number;
   /** Forwarding decision: (table=bridge, dstMac) -> outPort, PORT_FLOOD on a miss or aged entry. */
   fdbLookup(n: number, nowMs: number, ageMs: number): void;
@@ -112,17 +112,47 @@ export interface Datapath {
    * bridge's forwarding decision for its pod's MAC (fastPathSetNode's bridge and MAC
    * high word, the destination as low word), as fdbLookup with nowMs and ageMs gives
    * it; every other packet's outPort, and table, are left as they were. Returns the
-   * number of hits. May grow memory.
+   * number of hits; `report` gets the R_* counts (misses, live packets with a zone out
+   * of range, replies, hits with no route). `mode` (bits, default 0):
+   * FP_ZONE_FROM_LOC first sets table = loc for every live packet; FP_FORWARD then
+   * finishes hits as the pipeline's forward stage does without a trace: NEXT_NODE to
+   * a ready node (fastPathSetNode) with ttl > 1 moves the packet there (ttl - 1, loc,
+   * phase PHASE_FROM_NODE, masq 0, the node appended to its path; next = NEXT_MOVED),
+   * NEXT_BRIDGE (node word 0) to a pod running on the packet's loc (fastPathSetPod)
+   * delivers it (verdict VERDICT_DELIVERED_POD, drop PIPE_DONE); a hit in
+   * PHASE_BRIDGED, and any other packet, is left as it is; report gets R_MOVED,
+   * R_DELIVERED, R_FLOODED (delivered with outPort PORT_FLOOD) and R_LEFT (live
+   * packets neither moved nor delivered). May grow memory.
    */
-  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number): number;
+  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number, mode?: number): number;
   /** Program route value `route` (< FAST_MAX_ROUTES) with a NEXT_* code and, for NEXT_NODE, the node. */
   fastPathSetRoute(route: number, next: number, node: number): void;
   /**
    * Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none): packets to them
    * get NEXT_LOCAL; its bridge (FDB table id, 0 for none) and the high MAC word of the
-   * pods on it (their low word is their IP), for NEXT_BRIDGE hits.
+   * pods on it (their low word is their IP), for NEXT_BRIDGE hits; whether the node is
+   * ready (default true), for FP_FORWARD.
    */
-  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void;
-  /** Forget every programmed route and zone address. */
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready?: boolean): void;
+  /** Pod `ip` runs on node `node` (FP_FORWARD delivers only to those); ip 0 is ignored. */
+  fastPathSetPod(ip: number, node: number): void;
+  /** Set zone `zone`'s pod CIDR (base, mask) and the MAC its pods' gateway answers with (the bridge's; Calico's proxy-ARP MAC), for fastPathPodTx. */
+  fastPathSetPodNet(zone: number, cidrBase: number, cidrMask: number, gwMacHi: number, gwMacLo: number): void;
+  /**
+   * A pod's transmit and its bridge's learning in one call, as the pipeline's pod
+   * transmit stage and fdbLearn do them without a trace. Every packet gets table 0.
+   * A live packet in PHASE_FROM_POD at zone `loc`: a node not ready drops it
+   * (NODE_DOWN); else srcMac = (pods' MAC high word, srcIp) and dstMac the next hop's:
+   * with no bridge the gateway MAC; with one, a destination in the pod CIDR other than
+   * the bridge IP is on-link (MAC = pods' high word + address; no pod of this zone
+   * holding it drops ARP_FAILED), any other the gateway MAC. A frame on a bridge gets
+   * table = the bridge and its source learned on inPort (result = LEARN_*, as
+   * fdbLearn); every other packet a group source MAC (0xffff, 0xffffffff) and result
+   * LEARN_IGNORED. A drop sets drop and verdict VERDICT_DROPPED. report gets
+   * R_LEARN_MOVED, R_TX_FRAMES, R_TX_BRIDGED (frames on-link), R_TX_DROPS. Returns how
+   * many MACs were new.
+   */
+  fastPathPodTx(n: number, nowMs: number): number;
+  /** Forget every programmed route, zone address and pod. */
   fastPathClear(): void;
 }

@@ -2,8 +2,9 @@ import {
   VEC_MAX, VEC_FIELD_BYTES, VEC_FIELDS, F_SRC_IP, F_DST_IP, F_SRC_PORT, F_DST_PORT, F_PROTO,
   F_SRC_MAC_HI, F_SRC_MAC_LO, F_DST_MAC_HI, F_DST_MAC_LO, F_TABLE, F_IN_PORT, F_OUT_PORT,
   F_RESULT, F_RESULT2, F_FLAGS, F_DROP, F_L4_FLAGS, F_DNAT_IP, F_DNAT_PORT, F_SNAT_IP,
-  F_ROUTE, F_ROUTE_LEN, F_NEXT, F_NEXT_NODE,
+  F_ROUTE, F_ROUTE_LEN, F_NEXT, F_NEXT_NODE, F_LOC, F_PHASE, F_TTL, F_MASQ, F_VERDICT, F_PATH_LEN, F_PATH, F_REPORT,
 } from '../../assembly/shared/vector.js';
+import { PIPE_MAX_PATH } from '../../assembly/shared/pipeline.js';
 
 /**
  * Typed-array views over one packet vector (struct-of-arrays, layout in
@@ -36,6 +37,17 @@ export class PacketVector {
   readonly routeLen: Uint32Array;
   readonly next: Uint32Array;
   readonly nextNode: Uint32Array;
+  /** Pipeline state (src/packet), in the vector so the fast path can finish established packets: node index (-1 outside every node), phase, TTL, masquerade mark, verdict. */
+  readonly loc: Int32Array;
+  readonly phase: Uint32Array;
+  readonly ttl: Uint32Array;
+  readonly masq: Uint32Array;
+  readonly verdict: Uint32Array;
+  /** Node path: packet i's k-th node at path[i * PIPE_MAX_PATH + k], pathLen[i] of them. */
+  readonly pathLen: Uint32Array;
+  readonly path: Int32Array;
+  /** Counters of the last kernel call that reports (R_* words), not per packet. */
+  readonly report: Uint32Array;
   /** Every column in field order, for clearing and copying. */
   readonly words: Uint32Array;
 
@@ -66,6 +78,14 @@ export class PacketVector {
     this.routeLen = col(F_ROUTE_LEN);
     this.next = col(F_NEXT);
     this.nextNode = col(F_NEXT_NODE);
+    this.loc = new Int32Array(buffer, byteOffset + F_LOC * VEC_FIELD_BYTES, VEC_MAX);
+    this.phase = col(F_PHASE);
+    this.ttl = col(F_TTL);
+    this.masq = col(F_MASQ);
+    this.verdict = col(F_VERDICT);
+    this.pathLen = col(F_PATH_LEN);
+    this.path = new Int32Array(buffer, byteOffset + F_PATH * VEC_FIELD_BYTES, VEC_MAX * PIPE_MAX_PATH);
+    this.report = col(F_REPORT);
   }
 }
 

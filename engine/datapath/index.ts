@@ -7,3 +7,5 @@ export { PacketVector, VEC_MAX } from './PacketVector.js';
 export { DROP_REASONS, dropCode, dropName, type DropReason } from './DropReason.js';
 export * from '../../assembly/shared/vector.js';
 export * from '../../assembly/shared/fastpath.js';
+export * from '../../assembly/shared/pipeline.js';
+export { IpIndex } from './IpIndex.js';

@@ -85,9 +85,9 @@ export function forwardTraffic(ctx: ForwardingContext, spec: TrafficSpec, seq = 
 }
 
 function collect(ctx: ForwardingContext, n: number, base: number, spec: TrafficSpec, seq: number, res: ForwardResult): void {
-  const m = ctx.meta;
+  const verdict = ctx.dp.vec.verdict;
   for (let i = 0; i < n; i++) {
-    const ok = m.verdict[i] !== Verdict.DROPPED;
+    const ok = verdict[i] !== Verdict.DROPPED;
     if (ok) res.delivered++; else res.dropped++;
     const k = base + i, flow = k % spec.flows;
     if (k < spec.flows) res.flows.push(flowRecord(ctx, i, spec, seq));
@@ -99,9 +99,9 @@ function collect(ctx: ForwardingContext, n: number, base: number, spec: TrafficS
 /** The flow record of packet i after the pipeline (packets/delivered start at 0: the caller counts). */
 export function flowRecord(ctx: ForwardingContext, i: number, spec: TrafficSpec, seq: number): FlowRecord {
   const o = outcomeOf(ctx, i);
-  const m = ctx.meta;
+  const m = ctx.meta, v = ctx.dp.vec;
   const nodes: string[] = [];
-  for (let k = 0; k < m.pathLen[i]!; k++) nodes.push(ctx.nodeName(m.path[i * MAX_PATH + k]!));
+  for (let k = 0; k < v.pathLen[i]!; k++) nodes.push(ctx.nodeName(v.path[i * MAX_PATH + k]!));
   const svc = m.svc[i]! >= 0 ? ctx.services.ports[m.svc[i]!]?.key : undefined;
   return {
     time: ctx.now, seq, from: spec.from, to: spec.to, proto: spec.proto,

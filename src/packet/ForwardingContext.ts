@@ -6,8 +6,8 @@
 import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW, type Datapath } from '../../engine/datapath/index.js';
 import { maskOf, parseCidr, type Cidr } from '../../engine/net/index.js';
 import type { ClusterState } from '../cluster/index.js';
-import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, nodeTable, type NodeNet, type NodeRoute, type PodNet, type ServicePortEntry } from '../network/index.js';
-import { IpIndex } from './IpIndex.js';
+import { ClusterNetwork, CloudNetwork, NodeRouteTables, ServiceTable, BASE_TABLE, CALICO_HOST_MAC, nodeTable, type NodeNet, type NodeRoute, type PodNet, type ServicePortEntry } from '../network/index.js';
+import { IpIndex } from '../../engine/datapath/index.js';
 import { POD_MAC_HI } from './stages/deliverStage.js';
 import { DONE, PacketMeta, Verdict } from './PacketMeta.js';
 import type { TraceRecorder } from './Trace.js';
@@ -126,7 +126,7 @@ export class ForwardingContext {
     }
   }
 
-  /** Fill routeNext and program the datapath's fast-path tables from the loaded routes and nodes. */
+  /** Fill routeNext and program the datapath's fast-path tables from the loaded routes, nodes and pods. */
   private programFastPath(): void {
     const routes = this.routes.routes;
     this.routeNext = new Uint32Array(routes.length + 1);
@@ -136,7 +136,13 @@ export class ForwardingContext {
       this.routeNext[k + 1] = w;
       if (w !== NEXT_SLOW) this.dp.fastPathSetRoute(k + 1, w & 255, w >>> 8);
     }
-    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.dp.fastPathSetNode(i, this.nodeIp[i]!, this.bridgeIp[i]!, this.bridgeId[i]!, POD_MAC_HI);
+    for (let i = 0; i < this.nodes.length; i++) if (this.nodes[i]) this.dp.fastPathSetNode(i, this.nodeIp[i]!, this.bridgeIp[i]!, this.bridgeId[i]!, POD_MAC_HI, this.nodeReady[i] !== 0);
+    for (let i = 0; i < this.nodes.length; i++) {
+      if (!this.nodes[i]) continue;
+      const gw = this.hasBridge[i] ? { hi: this.bridgeMacHi[i]!, lo: this.bridgeMacLo[i]! } : CALICO_HOST_MAC; // Calico: the cali veth's proxy-ARP MAC
+      this.dp.fastPathSetPodNet(i, this.cidrBase[i]!, this.cidrMask[i]!, gw.hi, gw.lo);
+    }
+    for (const ip of this.podsByIp.keys()) this.dp.fastPathSetPod(ip, this.podNode.get(ip));
   }
 
   /** Nodes the cloud load balancer may send Service port `e`'s traffic to (CloudNetwork.lbTargets, cached per load). */
@@ -201,15 +207,17 @@ export class ForwardingContext {
 
   /** Finish packet i delivered (verdict) and take it out of every later kernel call. */
   deliver(i: number, verdict: number): void {
-    this.meta.verdict[i] = verdict;
-    this.dp.vec.drop[i] = DONE;
+    const v = this.dp.vec;
+    v.verdict[i] = verdict;
+    v.drop[i] = DONE;
     this.counters.delivered++;
   }
 
   /** Finish packet i dropped with a stable reason code. */
   drop(i: number, code: number): void {
-    this.meta.verdict[i] = Verdict.DROPPED;
-    this.dp.vec.drop[i] = code;
+    const v = this.dp.vec;
+    v.verdict[i] = Verdict.DROPPED;
+    v.drop[i] = code;
     this.counters.dropped++;
   }
 

@@ -9,7 +9,7 @@ import type { ForwardingContext } from './ForwardingContext.js';
 import { CLOUD, Phase } from './PacketMeta.js';
 import { bridgeStage, newBridgeCounters, type BridgeCounters } from './stages/bridgeStage.js';
 import { cloudStage } from './stages/cloudStage.js';
-import { conntrackStage, newConntrackCounters, type ConntrackCounters, type HitRoutes } from './stages/conntrackStage.js';
+import { conntrackStage, newConntrackCounters, newConntrackReport, type ConntrackCounters } from './stages/conntrackStage.js';
 import { deliverStage } from './stages/deliverStage.js';
 import { forwardStage, newForwardCounters, type ForwardCounters, type ForwardOut } from './stages/forwardStage.js';
 import { kubeProxyStage, newKubeProxyCounters, type KubeProxyCounters } from './stages/kubeProxyStage.js';
@@ -39,11 +39,11 @@ export function newStageCounters(): StageCounters {
 }
 
 /** podTxStage's marks for the bridge stage (one pass at a time, so one object serves every pass). */
-const ingress: BridgeIngress = { frames: 0, bridged: 0 };
+const ingress: BridgeIngress = { frames: 0, bridged: 0, learned: -1, moved: 0 };
 /** The forward stage's report to the pass. */
 const forwarded: ForwardOut = { left: 0, phases: 0 };
-/** The conntrack stage's report to the route stage. */
-const routed: HitRoutes = { hits: 0, noRoute: 0, cloud: 0 };
+/** The conntrack stage's report to the route and forward stages. */
+const routed = newConntrackReport();
 
 /**
  * One pass: every stage once over the vector, in order. A stage none of whose
@@ -60,14 +60,14 @@ function pass(ctx: ForwardingContext, n: number, c: StageCounters, phases: numbe
   if (fresh !== 0) kubeProxyStage(ctx, n, c.kubeProxy);
   routeStage(ctx, n, c.route, fresh, routed);
   if (fresh !== 0) natStage(ctx, n, c.nat);
-  forwardStage(ctx, n, c.forward, c.bridge, forwarded);
+  forwardStage(ctx, n, c.forward, c.bridge, routed, forwarded);
   if (forwarded.left !== 0) deliverStage(ctx, n, c.bridge);
   return forwarded.phases;
 }
 
-/** Run packets 0..n-1 (placed by the caller: vector columns + meta.reset) until each is delivered or dropped. */
+/** Run packets 0..n-1 (placed by the caller: placePacket) until each is delivered or dropped. */
 export function runPipeline(ctx: ForwardingContext, n: number, c: StageCounters): void {
-  const m = ctx.meta, d0 = ctx.dp.vec.drop, loc = m.loc, phase = m.phase;
+  const v = ctx.dp.vec, d0 = v.drop, loc = v.loc, phase = v.phase;
   let phases = 0;
   for (let i = 0; i < n; i++) if (d0[i] === 0) phases |= loc[i] === CLOUD ? 1 : 1 << phase[i]!;
   for (let p = 0; p < MAX_PASSES; p++) {

@@ -5,7 +5,7 @@ export { resolveTarget, type Target } from './resolveTarget.js';
 export { ForwardingContext, type PipelineCounters } from './ForwardingContext.js';
 export { runPipeline, newStageCounters, MAX_PASSES, type StageCounters } from './Pipeline.js';
 export { PacketMeta, Phase, Verdict, CLOUD } from './PacketMeta.js';
-export { placePacket, outcomeOf, replySource, TCP, type PacketSource, type Outcome } from './placePacket.js';
+export { placePacket, placeFlows, outcomeOf, replySource, TCP, type PacketSource, type Outcome } from './placePacket.js';
 export { formatPacket, protoName } from './formatPacket.js';
 export { forwardTraffic, type TrafficSpec, type FlowRecord, type ForwardResult } from './BulkForwarder.js';
 export { replayTraffic, trafficAt, type TrafficReplay } from './flowLog.js';

@@ -28,8 +28,27 @@ export function placePacket(ctx: ForwardingContext, i: number, src: PacketSource
   v.proto[i] = proto; v.l4Flags[i] = l4Flags; v.drop[i] = 0; v.flags[i] = 0; v.result[i] = 0;
   v.dnatIp[i] = 0; v.dnatPort[i] = 0; v.snatIp[i] = 0;
   const m = ctx.meta;
-  m.reset(i, src.loc, src.phase, src.inPort);
+  m.reset(v, i, src.loc, src.phase, src.inPort);
   m.origSrc[i] = src.ip; m.origDst[i] = dstIp; m.origSport[i] = sport; m.origDport[i] = v.dstPort[i]!;
+}
+
+/**
+ * placePacket for packets 0..n-1 of one sender to one destination, packet i from
+ * source port sport0 + i (a burst of flows, as the pipeline bench sends), written a
+ * column at a time: the same slots and values as n placePacket calls, without a call
+ * and a view lookup per packet.
+ */
+export function placeFlows(ctx: ForwardingContext, n: number, src: PacketSource, dstIp: number, dport: number, proto: number, sport0: number, l4Flags: number): void {
+  const v = ctx.dp.vec, m = ctx.meta;
+  const srcPort = v.srcPort, dstPort = v.dstPort, origSport = m.origSport, origDport = m.origDport;
+  for (let i = 0; i < n; i++) {
+    const sport = sport0 + i, d = proto === 1 ? sport : dport;
+    srcPort[i] = sport; dstPort[i] = d; origSport[i] = sport; origDport[i] = d;
+  }
+  v.srcIp.fill(src.ip, 0, n); v.dstIp.fill(dstIp, 0, n); v.proto.fill(proto, 0, n); v.l4Flags.fill(l4Flags, 0, n);
+  v.drop.fill(0, 0, n); v.flags.fill(0, 0, n); v.result.fill(0, 0, n); v.dnatIp.fill(0, 0, n); v.dnatPort.fill(0, 0, n); v.snatIp.fill(0, 0, n);
+  m.resetFlows(v, n, src.loc, src.phase, src.inPort);
+  m.origSrc.fill(src.ip, 0, n); m.origDst.fill(dstIp, 0, n);
 }
 
 /** Where packet i ended up. */
@@ -49,8 +68,8 @@ export interface Outcome {
 
 /** Read packet i's outcome after the pipeline ran. */
 export function outcomeOf(ctx: ForwardingContext, i: number): Outcome {
-  const v = ctx.dp.vec, m = ctx.meta;
-  const o: Outcome = { verdict: m.verdict[i]!, srcIp: v.srcIp[i]!, srcPort: v.srcPort[i]!, dstIp: v.dstIp[i]!, dstPort: v.dstPort[i]!, loc: m.loc[i]! };
+  const v = ctx.dp.vec;
+  const o: Outcome = { verdict: v.verdict[i]!, srcIp: v.srcIp[i]!, srcPort: v.srcPort[i]!, dstIp: v.dstIp[i]!, dstPort: v.dstPort[i]!, loc: v.loc[i]! };
   if (o.verdict === Verdict.DROPPED) o.reason = dropName(v.drop[i]! & 0xff);
   else if (o.verdict === Verdict.DELIVERED_POD) o.deliveredTo = `pod ${ctx.podsByIp.get(o.dstIp)?.key ?? formatIp(o.dstIp)}`;
   else if (o.verdict === Verdict.DELIVERED_HOST) o.deliveredTo = `node ${ctx.nodeName(o.loc)}`;

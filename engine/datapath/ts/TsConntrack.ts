@@ -86,6 +86,10 @@ export class TsConntrack {
   drops = 0;
   maxPerZone = 262144;
   private readonly zoneCount = new Uint32Array(CT_MAX_ZONES);
+  /** See assembly/conntrack.ts: bumped when a slot is freed or moved other than by an insert; the first free slot of the last findFree and its key's last word. */
+  private slotEpoch = 0;
+  private freeSlot = -1;
+  private freeK3 = 0;
   /** Home slot of every packet's tuple (lookup's first pass). */
   private readonly home = new Uint32Array(VEC_MAX);
   /** Sum of the words the first passes load, kept so the loads are not optimised away. */
@@ -108,18 +112,36 @@ export class TsConntrack {
     }
   }
 
+  /** find, also remembering in freeSlot the slot place would fill for this key (see assembly/conntrack.ts findFree). */
+  private findFree(k0: number, k1: number, k2: number, k3: number): number {
+    const slots = this.slots, mask = this.slotCap - 1;
+    let s = hash4(k0, k1, k2, k3) & mask, free = -1;
+    this.freeK3 = k3;
+    for (;;) {
+      const w = s * SLOT;
+      const r = slots[w]!;
+      if (r === 0) { this.freeSlot = free >= 0 ? free : w; return -1; }
+      if (r === DEAD) { if (free < 0) free = w; }
+      else if (slots[w + 1] === k0 && slots[w + 2] === k1 && slots[w + 3] === k2 && slots[w + 4] === k3) { this.freeSlot = -1; return w; }
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** Fill free slot word w (from findFree) with ref and the key, as place would. */
+  private putAt(w: number, ref: number, k0: number, k1: number, k2: number, k3: number): void {
+    const slots = this.slots;
+    if (slots[w] === DEAD) this.slotDead--;
+    slots[w] = ref; slots[w + 1] = k0; slots[w + 2] = k1; slots[w + 3] = k2; slots[w + 4] = k3;
+    this.slotUsed++;
+  }
+
   private place(ref: number, k0: number, k1: number, k2: number, k3: number): void {
     const slots = this.slots, mask = this.slotCap - 1;
     let s = hash4(k0, k1, k2, k3) & mask;
     for (;;) {
       const w = s * SLOT;
       const r = slots[w]!;
-      if (r === 0 || r === DEAD) {
-        if (r === DEAD) this.slotDead--;
-        slots[w] = ref; slots[w + 1] = k0; slots[w + 2] = k1; slots[w + 3] = k2; slots[w + 4] = k3;
-        this.slotUsed++;
-        return;
-      }
+      if (r === 0 || r === DEAD) { this.putAt(w, ref, k0, k1, k2, k3); return; }
       s = (s + 1) & mask;
     }
   }
@@ -130,6 +152,7 @@ export class TsConntrack {
     let c = oldCap;
     while ((this.slotUsed + 2) * 2 > c) c *= 2;
     this.slots = new Uint32Array(c * SLOT);
+    this.slotEpoch++;
     this.slotCap = c; this.slotUsed = 0; this.slotDead = 0;
     for (let w = 0; w < oldCap * SLOT; w += SLOT) {
       const r = old[w]!;
@@ -154,7 +177,7 @@ export class TsConntrack {
 
   private killSlot(k0: number, k1: number, k2: number, k3: number): void {
     const w = this.find(k0, k1, k2, k3);
-    if (w >= 0) { this.slots[w] = DEAD; this.slotUsed--; this.slotDead++; }
+    if (w >= 0) { this.slots[w] = DEAD; this.slotUsed--; this.slotDead++; this.slotEpoch++; }
   }
 
   private removeEntry(id: number): void {
@@ -232,7 +255,7 @@ export class TsConntrack {
   }
 
   private taken(k0: number, k1: number, k2: number, k3: number, now: number): boolean {
-    const s = this.find(k0, k1, k2, k3);
+    const s = this.findFree(k0, k1, k2, k3);
     return s >= 0 && this.liveRef(s, now) !== 0;
   }
 
@@ -264,7 +287,9 @@ export class TsConntrack {
       const k0 = ((zone << 8) | proto) >>> 0;
       const src = v.srcIp[i]!, dst = v.dstIp[i]!, sport = v.srcPort[i]! & 0xffff, dport = v.dstPort[i]! & 0xffff;
       const oports = ((sport << 16) | dport) >>> 0;
-      const s = this.find(k0, src, dst, oports);
+      const epoch = this.slotEpoch;
+      const s = this.findFree(k0, src, dst, oports);
+      const origFree = this.freeSlot;
       const ref = s < 0 ? 0 : this.liveRef(s, now);
       if (ref !== 0) { this.track(v, i, ref >>> 1, (ref & 1) !== 0, now, false); continue; }
       if (this.zoneCount[zone]! >= this.maxPerZone) { v.drop[i] = CT_TABLE_FULL; v.result[i] = 0; this.drops++; continue; }
@@ -296,9 +321,16 @@ export class TsConntrack {
       const en = this.entries, w = id * ENTRY;
       en[w] = k0; en[w + 1] = src; en[w + 2] = dst; en[w + 3] = oports;
       en[w + 4] = rsrc; en[w + 5] = rdst; en[w + 6] = rports; en[w + 7] = state | status;
+      const replyFree = this.freeK3 === rports ? this.freeSlot : -1; // see assembly/conntrack.ts ctInsert
       this.reserveSlots();
-      this.place(id * 2, k0, src, dst, oports);
-      this.place(id * 2 + 1, k0, rsrc, rdst, rports);
+      if (this.slotEpoch === epoch) {
+        this.putAt(origFree, id * 2, k0, src, dst, oports);
+        if (replyFree >= 0 && replyFree !== origFree) this.putAt(replyFree, id * 2 + 1, k0, rsrc, rdst, rports);
+        else this.place(id * 2 + 1, k0, rsrc, rdst, rports);
+      } else {
+        this.place(id * 2, k0, src, dst, oports);
+        this.place(id * 2 + 1, k0, rsrc, rdst, rports);
+      }
       this.zoneCount[zone]!++;
       this.live++;
       created++;
@@ -322,6 +354,7 @@ export class TsConntrack {
       this.entries.fill(0, 0, this.nextId * ENTRY);
       this.expires.fill(0, 0, this.nextId);
       this.slots.fill(0);
+      this.slotEpoch++;
       this.zoneCount.fill(0);
       this.slotUsed = 0; this.slotDead = 0; this.nextId = 1; this.freeId = 0; this.live = 0;
       return removed;

@@ -31,6 +31,7 @@ export class TsDatapath implements Datapath {
     ctLookup: (v, n, now) => this.ct.lookup(v, n, now),
     lpmLookup: (v, n) => this.lpm.lookup(v, n),
     fdbPort: (bridge, hi, lo, now, ageMs) => this.fdb.portOf(bridge, hi, lo, now, ageMs),
+    fdbLearnOne: (bridge, hi, lo, port, now) => this.fdb.learnOne(bridge, hi, lo, port, now),
   };
 
   fdbLearn(n: number, nowMs: number): number { return this.fdb.learn(this.vec, n, nowMs); }
@@ -62,8 +63,11 @@ export class TsDatapath implements Datapath {
   }
   ctBytes(): number { return this.ct.bytes(); }
 
-  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number): number { return this.fast.run(this.vec, this.fastKernels, n, nowMs, tableBias, ageMs); }
+  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number, mode = 0): number { return this.fast.run(this.vec, this.fastKernels, n, nowMs, tableBias, ageMs, mode); }
   fastPathSetRoute(route: number, next: number, node: number): void { this.fast.setRoute(route, next, node); }
-  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void { this.fast.setNode(zone, ip0, ip1, bridge, podMacHi); }
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready = true): void { this.fast.setNode(zone, ip0, ip1, bridge, podMacHi, ready); }
+  fastPathSetPod(ip: number, node: number): void { this.fast.setPod(ip, node); }
+  fastPathSetPodNet(zone: number, cidrBase: number, cidrMask: number, gwMacHi: number, gwMacLo: number): void { this.fast.setPodNet(zone, cidrBase, cidrMask, gwMacHi, gwMacLo); }
+  fastPathPodTx(n: number, nowMs: number): number { return this.fast.podTx(this.vec, this.fastKernels, n, nowMs); }
   fastPathClear(): void { this.fast.clear(); }
 }

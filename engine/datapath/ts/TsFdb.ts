@@ -2,7 +2,7 @@
 // assembly/fdb.ts (one open-addressing table keyed by bridge and MAC, linear probing,
 // tombstones), over typed arrays so no object is made per packet. See that file for
 // the design notes.
-import { PORT_FLOOD, LEARN_NEW, LEARN_REFRESHED, LEARN_MOVED, LEARN_IGNORED } from '../../../assembly/shared/vector.js';
+import { PORT_FLOOD, LEARN_NEW, LEARN_REFRESHED, LEARN_MOVED, LEARN_IGNORED, R_LEARN_MOVED } from '../../../assembly/shared/vector.js';
 import type { PacketVector } from '../PacketVector.js';
 import type { FdbEntry } from '../Datapath.js';
 
@@ -78,23 +78,30 @@ export class TsFdb {
   }
 
   learn(v: PacketVector, n: number, now: number): number {
-    let added = 0;
+    let added = 0, moved = 0;
     for (let i = 0; i < n; i++) {
-      const b = v.table[i]!, hi = v.srcMacHi[i]!, lo = v.srcMacLo[i]!, p = v.inPort[i]!;
-      if (((hi >>> 8) & 1) !== 0) { v.result[i] = LEARN_IGNORED; continue; }
-      const s = this.find(b, hi, lo);
-      if (s >= 0) {
-        this.seen[s] = now;
-        if (this.port[s] === p) v.result[i] = LEARN_REFRESHED;
-        else { this.port[s] = p; v.result[i] = LEARN_MOVED; }
-        continue;
-      }
-      if ((this.live + this.dead + 1) * 2 > this.cap) this.grow();
-      this.insertFresh(b, hi, lo, p, now);
-      v.result[i] = LEARN_NEW;
-      added++;
+      const r = this.learnOne(v.table[i]!, v.srcMacHi[i]!, v.srcMacLo[i]!, v.inPort[i]!, now);
+      v.result[i] = r;
+      if (r === LEARN_NEW) added++;
+      else if (r === LEARN_MOVED) moved++;
     }
+    v.report[R_LEARN_MOVED] = moved;
     return added;
+  }
+
+  /** Learn one source MAC (hi, lo) on (bridge b, port p), as assembly/fdb.ts fdbLearnOne: the LEARN_* result. */
+  learnOne(b: number, hi: number, lo: number, p: number, now: number): number {
+    if (((hi >>> 8) & 1) !== 0) return LEARN_IGNORED;
+    const s = this.find(b, hi, lo);
+    if (s >= 0) {
+      this.seen[s] = now;
+      if (this.port[s] === p) return LEARN_REFRESHED;
+      this.port[s] = p;
+      return LEARN_MOVED;
+    }
+    if ((this.live + this.dead + 1) * 2 > this.cap) this.grow();
+    this.insertFresh(b, hi, lo, p, now);
+    return LEARN_NEW;
   }
 
   lookup(v: PacketVector, n: number, now: number, ageMs: number): void {

@@ -36,9 +36,12 @@ interface Kernels {
   ctEntries(): number;
   ctIdLimit(): number;
   ctBytes(): number;
-  fastPath(n: number, now: number, tableBias: number, ageMs: number): number;
+  fastPath(n: number, now: number, tableBias: number, ageMs: number, mode: number): number;
   fastPathSetRoute(route: number, next: number, node: number): void;
-  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void;
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready: number): void;
+  fastPathSetPod(ip: number, node: number): void;
+  fastPathSetPodNet(zone: number, cidrBase: number, cidrMask: number, gwMacHi: number, gwMacLo: number): void;
+  fastPathPodTx(n: number, now: number): number;
   fastPathClear(): void;
   fastPathRoutesChanged(): void;
 }
@@ -139,9 +142,12 @@ export class WasmDatapath implements Datapath {
   }
   ctBytes(): number { return this.k.ctBytes(); }
 
-  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number): number { return this.k.fastPath(n, nowMs, tableBias, ageMs); }
+  fastPath(n: number, nowMs: number, tableBias: number, ageMs: number, mode = 0): number { return this.k.fastPath(n, nowMs, tableBias, ageMs, mode); }
   fastPathSetRoute(route: number, next: number, node: number): void { this.k.fastPathSetRoute(route, next, node); }
-  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number): void { this.k.fastPathSetNode(zone, ip0, ip1, bridge, podMacHi); }
+  fastPathSetNode(zone: number, ip0: number, ip1: number, bridge: number, podMacHi: number, ready = true): void { this.k.fastPathSetNode(zone, ip0, ip1, bridge, podMacHi, ready ? 1 : 0); }
+  fastPathSetPod(ip: number, node: number): void { this.k.fastPathSetPod(ip, node); }
+  fastPathSetPodNet(zone: number, cidrBase: number, cidrMask: number, gwMacHi: number, gwMacLo: number): void { this.k.fastPathSetPodNet(zone, cidrBase, cidrMask, gwMacHi, gwMacLo); }
+  fastPathPodTx(n: number, nowMs: number): number { return this.k.fastPathPodTx(n, nowMs); }
   fastPathClear(): void { this.k.fastPathClear(); }
 
   fdbEntries(): FdbEntry[] {

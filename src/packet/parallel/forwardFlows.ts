@@ -59,7 +59,6 @@ export function forwardFlows(ctx: ForwardingContext, spec: TrafficSpec, flows: A
   const per = o.packets ?? spec.packets;
   const total = nf * per;
   const counters = newStageCounters();
-  const m = ctx.meta, v = ctx.dp.vec;
   for (let base = 0; base < total; base += VEC_MAX) {
     const n = Math.min(VEC_MAX, total - base);
     for (let i = 0; i < n; i++) {
@@ -68,9 +67,10 @@ export function forwardFlows(ctx: ForwardingContext, spec: TrafficSpec, flows: A
       placePacket(ctx, i, src, dst.ip, dst.port, proto, 10000 + (flow % 50000), flags);
     }
     runPipeline(ctx, n, counters);
+    const v = ctx.dp.vec; // after the kernels: memory may have grown
     for (let i = 0; i < n; i++) {
       const k = base + i;
-      const verdict = m.verdict[i]!;
+      const verdict = v.verdict[i]!;
       const name = verdict === Verdict.DROPPED ? `DROPPED:${dropName(v.drop[i]! & 0xff)}` : DELIVERED_NAME[verdict] ?? 'DELIVERED';
       res.dispositions[name] = (res.dispositions[name] ?? 0) + 1;
       if (k < nf) res.flows.push({ flow: flows[k]!, ...flowRecord(ctx, i, spec, o.seq ?? 0) });

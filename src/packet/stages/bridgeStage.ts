@@ -7,7 +7,7 @@
 // Linux's per-frame order because a vector never holds two frames of one exchange.
 // A frame addressed to the bridge's own MAC goes up to the node's IP stack (the
 // `local` permanent fdb entry); any other is bridged to a port, or flooded on a miss.
-import { PORT_FLOOD, LEARN_NEW, LEARN_MOVED, type PacketVector } from '../../../engine/datapath/index.js';
+import { PORT_FLOOD, LEARN_NEW, LEARN_MOVED, R_LEARN_MOVED, type PacketVector } from '../../../engine/datapath/index.js';
 import { POD_NOT_RUNNING } from '../../../assembly/shared/drop.js';
 import { formatMac } from '../../../engine/net/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
@@ -34,14 +34,14 @@ export function newBridgeCounters(): BridgeCounters {
 /** Trace text of one frame's learning. */
 export function learnText(ctx: ForwardingContext, v: PacketVector, i: number): string {
   const src = formatMac({ hi: v.srcMacHi[i]!, lo: v.srcMacLo[i]! });
-  const port = ctx.portName(ctx.meta.loc[i]!, v.inPort[i]!);
+  const port = ctx.portName(v.loc[i]!, v.inPort[i]!);
   const r = v.result[i]!;
   return r === LEARN_NEW ? `learned ${src} on ${port}` : r === LEARN_MOVED ? `moved ${src} to ${port}` : `${src} already known on ${port}`;
 }
 
 function traceFrame(ctx: ForwardingContext, i: number, learn: string): void {
   const v = ctx.dp.vec;
-  const node = ctx.meta.loc[i]!;
+  const node = v.loc[i]!;
   const br = ctx.nodes[node]!.bridge!;
   const dst = formatMac({ hi: v.dstMacHi[i]!, lo: v.dstMacLo[i]! });
   ctx.rec!.enter(ctx.nodeName(node), 'root');
@@ -55,7 +55,7 @@ function traceFrame(ctx: ForwardingContext, i: number, learn: string): void {
 /** A bridged frame reaches the pod holding its destination IP (the flooded copy too). */
 export function bridgeDeliver(ctx: ForwardingContext, i: number): void {
   const v = ctx.dp.vec;
-  const node = ctx.meta.loc[i]!;
+  const node = v.loc[i]!;
   if (ctx.podNode.get(v.dstIp[i]!) !== node) { ctx.drop(i, POD_NOT_RUNNING); return; }
   if (ctx.rec) {
     const pod = ctx.podsByIp.get(v.dstIp[i]!)!;
@@ -74,24 +74,22 @@ export function bridgeDeliver(ctx: ForwardingContext, i: number): void {
  */
 export function bridgeStage(ctx: ForwardingContext, n: number, c: BridgeCounters, ingress: BridgeIngress): void {
   if (ingress.frames === 0) return;
-  c.learned += ctx.dp.fdbLearn(n, ctx.now);
+  if (ingress.learned >= 0) { c.learned += ingress.learned; c.moved += ingress.moved; } // fastPathPodTx learned them
+  else {
+    c.learned += ctx.dp.fdbLearn(n, ctx.now);
+    c.moved += ctx.dp.vec.report[R_LEARN_MOVED]!; // every packet but the marked frames has a group source: ignored
+  }
   const learn = ctx.rec ? learnText(ctx, ctx.dp.vec, 0) : '';
   // Frames to the bridge's own MAC go up to the IP stack whatever the FDB says: with
   // only those (a pod talking to a Service or another node), no lookup is needed.
   if (ingress.bridged !== 0) ctx.dp.fdbLookup(n, ctx.now, BRIDGE_AGEING_MS);
-  const vv = ctx.dp.vec, m = ctx.meta;
-  const vtable = vv.table, result = vv.result, outPort = vv.outPort, phase = m.phase;
-  if (ingress.bridged === 0 && !ctx.rec) { // every frame goes up to the host: only moves to count
-    let moved = 0;
-    for (let i = 0; i < n; i++) if (vtable[i] !== 0 && result[i] === LEARN_MOVED) moved++;
-    c.moved += moved; c.toHost += ingress.frames;
-    return;
-  }
-  const loc = m.loc, macLo = vv.dstMacLo, macHi = vv.dstMacHi, brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo;
+  if (ingress.bridged === 0 && !ctx.rec) { c.toHost += ingress.frames; return; } // every frame goes up to the host
+  const vv = ctx.dp.vec;
+  const vtable = vv.table, outPort = vv.outPort, phase = vv.phase;
+  const loc = vv.loc, macLo = vv.dstMacLo, macHi = vv.dstMacHi, brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo;
   for (let i = 0; i < n; i++) {
     if (vtable[i] === 0) continue;
     const node = loc[i]!;
-    if (result[i] === LEARN_MOVED) c.moved++;
     if (ctx.rec) traceFrame(ctx, i, learn);
     if (macLo[i] === brLo[node] && macHi[i] === brHi[node]) { c.toHost++; continue; }
     if (outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;

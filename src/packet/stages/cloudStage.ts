@@ -11,7 +11,7 @@ import { NO_ENDPOINTS, NO_ROUTE, NODE_DOWN } from '../../../assembly/shared/drop
 import { formatIp } from '../../../engine/net/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
-import { CLOUD, Phase, Verdict } from '../PacketMeta.js';
+import { CLOUD, Phase, Verdict, visit } from '../PacketMeta.js';
 
 /** Counters of the cloud stage. */
 export const cloudCounters = { lbForwarded: 0, gatewayIn: 0, gatewayOut: 0 };
@@ -27,9 +27,9 @@ function flowHash(a: number, b: number, c: number, d: number, e: number): number
 
 /** Packet i arrives at node `node` from the cloud; NODE_DOWN when that node is failed. */
 function enterNode(ctx: ForwardingContext, i: number, node: number): void {
-  const m = ctx.meta;
+  const v = ctx.dp.vec;
   if (!ctx.nodeReady[node]) { ctx.rec?.step({ point: 'node-eth0', action: 'drop', detail: `${ctx.nodeName(node)} is NotReady: nothing answers on its eth0` }); ctx.drop(i, NODE_DOWN); return; }
-  m.loc[i] = node; m.phase[i] = Phase.FROM_CLOUD; m.visit(i, node);
+  v.loc[i] = node; v.phase[i] = Phase.FROM_CLOUD; visit(v, i, node);
   ctx.rec?.enter(ctx.nodeName(node), 'root');
   ctx.rec?.step({ point: 'node-eth0', dev: 'eth0', action: 'receive', packet: formatPacket(ctx.dp.vec, i) });
 }
@@ -83,7 +83,7 @@ function outbound(ctx: ForwardingContext, i: number): void {
     cloudCounters.gatewayOut++;
     rec?.step({ point: 'gateway', dev: 'igw', action: 'snat', match: `1:1 NAT ${ctx.nodeName(node!)} ${formatIp(ctx.nodeIp[node!]!)} -> public ${formatIp(pub)}`, packet: `${before} => ${formatPacket(v, i)}` });
   }
-  if (ctx.cloud.nodeOfPublic(v.dstIp[i]!) !== undefined || ctx.cloud.isLoadBalancerIp(v.dstIp[i]!)) { ctx.meta.phase[i] = Phase.CLOUD_IN; inbound(ctx, i); return; }
+  if (ctx.cloud.nodeOfPublic(v.dstIp[i]!) !== undefined || ctx.cloud.isLoadBalancerIp(v.dstIp[i]!)) { v.phase[i] = Phase.CLOUD_IN; inbound(ctx, i); return; }
   rec?.enter('internet', formatIp(v.dstIp[i]!));
   rec?.step({ point: 'internet', action: 'deliver', packet: formatPacket(v, i) });
   ctx.deliver(i, Verdict.DELIVERED_INTERNET);
@@ -91,10 +91,10 @@ function outbound(ctx: ForwardingContext, i: number): void {
 
 /** Run the cloud edge on packets 0..n-1 that are outside the cluster (loc CLOUD). */
 export function cloudStage(ctx: ForwardingContext, n: number): void {
-  const m = ctx.meta, drop = ctx.dp.vec.drop;
+  const v = ctx.dp.vec, drop = v.drop, loc = v.loc, phase = v.phase; // no kernel call in this stage: the views stay valid
   for (let i = 0; i < n; i++) {
-    if (drop[i] !== 0 || m.loc[i] !== CLOUD) continue;
-    if (m.phase[i] === Phase.CLOUD_IN) inbound(ctx, i);
-    else if (m.phase[i] === Phase.CLOUD_OUT) outbound(ctx, i);
+    if (drop[i] !== 0 || loc[i] !== CLOUD) continue;
+    if (phase[i] === Phase.CLOUD_IN) inbound(ctx, i);
+    else if (phase[i] === Phase.CLOUD_OUT) outbound(ctx, i);
   }
 }

@@ -21,7 +21,7 @@ export const POD_MAC_HI = macFromIp(0).hi;
 
 function traceDeliver(ctx: ForwardingContext, i: number): void {
   const v = ctx.dp.vec, rec = ctx.rec!;
-  const node = ctx.meta.loc[i]!;
+  const node = v.loc[i]!;
   const br = ctx.nodes[node]!.bridge!;
   const pod = ctx.podsByIp.get(v.dstIp[i]!)!;
   const dst = formatMac({ hi: v.dstMacHi[i]!, lo: v.dstMacLo[i]! });
@@ -41,7 +41,7 @@ function frame(v: PacketVector, ctx: ForwardingContext, i: number, node: number)
 
 /** The pod holding packet i's destination on its node receives it through bridge port outPort[i] (PORT_FLOOD: flooded). */
 function receive(ctx: ForwardingContext, v: PacketVector, i: number, c: BridgeCounters): void {
-  if (ctx.podNode.get(v.dstIp[i]!) !== ctx.meta.loc[i]) { ctx.rec?.step({ point: 'arp', dev: 'cni0', action: 'fail', detail: 'no pod answers for the address' }); ctx.drop(i, ARP_FAILED); return; }
+  if (ctx.podNode.get(v.dstIp[i]!) !== v.loc[i]) { ctx.rec?.step({ point: 'arp', dev: 'cni0', action: 'fail', detail: 'no pod answers for the address' }); ctx.drop(i, ARP_FAILED); return; }
   if (v.outPort[i] === PORT_FLOOD) c.flooded++; else c.forwarded++;
   if (ctx.rec) traceDeliver(ctx, i);
   ctx.deliver(i, Verdict.DELIVERED_POD);
@@ -54,14 +54,14 @@ function receive(ctx: ForwardingContext, v: PacketVector, i: number, c: BridgeCo
  */
 export function bridgeOut(ctx: ForwardingContext, i: number, c: BridgeCounters): void {
   const v = ctx.dp.vec;
-  frame(v, ctx, i, ctx.meta.loc[i]!);
+  frame(v, ctx, i, v.loc[i]!);
   receive(ctx, v, i, c);
 }
 
 /** Deliver packets routed out cni0 (Phase.TO_BRIDGE) to their pods. */
 export function deliverStage(ctx: ForwardingContext, n: number, c: BridgeCounters): void {
-  const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, table = v.table, phase = m.phase, loc = m.loc;
+  const v = ctx.dp.vec;
+  const drop = v.drop, table = v.table, phase = v.phase, loc = v.loc;
   let any = 0;
   for (let i = 0; i < n; i++) {
     if (drop[i] !== 0 || phase[i] !== Phase.TO_BRIDGE) { table[i] = 0; continue; }

@@ -7,17 +7,20 @@
 // drops the packet (NODE_DOWN), as its datapath no longer answers.
 // Trade-off: the next-stage choice is a table (route value -> NEXT_* and node) built
 // once per ForwardingContext; for conntrack hits the fast-path kernel already read it,
-// so this loop is a switch over an integer column. Rare routes (node subnet,
-// blackhole, none) stay NEXT_SLOW and are handled from the route objects.
+// and without a trace it already finished the common hits (on to a ready node, out the
+// bridge to a local pod: FP_FORWARD), so this loop runs only when packets are left to
+// it, as a switch over an integer column. Rare routes (node subnet, blackhole, none)
+// stay NEXT_SLOW and are handled from the route objects.
 import { NO_ROUTE, NODE_DOWN, TTL_EXCEEDED, ARP_FAILED } from '../../../assembly/shared/drop.js';
 import { formatIp } from '../../../engine/net/index.js';
 import type { NodeRoute } from '../../network/index.js';
-import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_NODE, NEXT_POD, NEXT_SLOW, PORT_FLOOD } from '../../../engine/datapath/index.js';
+import { NEXT_BRIDGE, NEXT_CLOUD, NEXT_LOCAL, NEXT_MOVED, NEXT_NODE, NEXT_POD, NEXT_SLOW } from '../../../engine/datapath/index.js';
 import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
-import { CLOUD, DONE, MAX_PATH, Phase, Verdict } from '../PacketMeta.js';
+import { CLOUD, Phase, Verdict, visit } from '../PacketMeta.js';
 import { bridgeDeliver, type BridgeCounters } from './bridgeStage.js';
 import { bridgeOut } from './deliverStage.js';
+import type { ConntrackReport } from './conntrackStage.js';
 
 /** flannel's VXLAN network: VNI 1, the Linux VXLAN port 8472, 50 bytes of outer headers. */
 export const VXLAN = { vni: 1, port: 8472, overhead: 50 } as const;
@@ -35,7 +38,7 @@ export function newForwardCounters(): ForwardCounters {
 
 function traceLeave(ctx: ForwardingContext, i: number, r: NodeRoute, to: number): void {
   const v = ctx.dp.vec, rec = ctx.rec!;
-  const from = ctx.meta.loc[i]!;
+  const from = v.loc[i]!;
   const outer = `${formatIp(ctx.nodeIp[from]!)} > ${formatIp(ctx.nodeIp[to]!)}`;
   if (r.kind === 'vxlan') {
     rec.step({ point: 'vxlan-encap', dev: 'flannel.1', action: 'encap', match: `fdb: VTEP ${formatIp(r.via!)} is at ${ctx.nodeName(to)} ${formatIp(ctx.nodeIp[to]!)}`, detail: `VNI ${VXLAN.vni}, outer ${outer} udp/${VXLAN.port}, inner MTU ${1500 - VXLAN.overhead}`, packet: formatPacket(v, i) });
@@ -52,16 +55,16 @@ function traceLeave(ctx: ForwardingContext, i: number, r: NodeRoute, to: number)
 
 /** Send packet i to node `to` over the VPC (directly, or inside VXLAN). */
 function toNode(ctx: ForwardingContext, i: number, to: number, c: ForwardCounters): void {
-  const m = ctx.meta;
-  if (m.ttl[i]! <= 1) { ctx.drop(i, TTL_EXCEEDED); return; }
+  const v = ctx.dp.vec;
+  if (v.ttl[i]! <= 1) { ctx.drop(i, TTL_EXCEEDED); return; }
   if (!ctx.nodeReady[to]) {
-    if (ctx.rec) ctx.rec.step({ point: 'node-eth0', dev: ctx.routes.route(m.route[i]!)!.dev, action: 'drop', detail: `${ctx.nodeName(to)} is NotReady: its datapath does not answer` });
+    if (ctx.rec) ctx.rec.step({ point: 'node-eth0', dev: ctx.routes.route(v.route[i]!)!.dev, action: 'drop', detail: `${ctx.nodeName(to)} is NotReady: its datapath does not answer` });
     ctx.drop(i, NODE_DOWN); return;
   }
-  if (ctx.rec) traceLeave(ctx, i, ctx.routes.route(m.route[i]!)!, to);
-  m.ttl[i] = m.ttl[i]! - 1;
-  m.loc[i] = to; m.phase[i] = Phase.FROM_NODE; m.visit(i, to);
-  m.masq[i] = 0; // the skb mark (0x4000) does not cross the wire
+  if (ctx.rec) traceLeave(ctx, i, ctx.routes.route(v.route[i]!)!, to);
+  v.ttl[i] = v.ttl[i]! - 1;
+  v.loc[i] = to; v.phase[i] = Phase.FROM_NODE; visit(v, i, to);
+  v.masq[i] = 0; // the skb mark (0x4000) does not cross the wire
   c.toNode++;
 }
 
@@ -69,9 +72,9 @@ function toPod(ctx: ForwardingContext, i: number, c: ForwardCounters): void {
   if (ctx.podNode.get(ctx.dp.vec.dstIp[i]!) < 0) { ctx.drop(i, ARP_FAILED); return; }
   if (ctx.rec) {
     const pod = ctx.podsByIp.get(ctx.dp.vec.dstIp[i]!)!;
-    const r = ctx.routes.route(ctx.meta.route[i]!)!;
+    const r = ctx.routes.route(ctx.dp.vec.route[i]!)!;
     ctx.rec.step({ point: 'veth', dev: r.dev, action: 'forward', detail: `host end of ${pod.key}'s veth (Calico: routed, no bridge)` });
-    ctx.rec.enter(ctx.nodeName(ctx.meta.loc[i]!), `pod ${pod.key}`);
+    ctx.rec.enter(ctx.nodeName(ctx.dp.vec.loc[i]!), `pod ${pod.key}`);
     ctx.rec.step({ point: 'pod-eth0', dev: 'eth0', action: 'deliver', packet: formatPacket(ctx.dp.vec, i) });
   }
   c.toPod++;
@@ -80,9 +83,9 @@ function toPod(ctx: ForwardingContext, i: number, c: ForwardCounters): void {
 
 /** The routes the next-hop table leaves to JS (NEXT_SLOW): none, blackhole, the node subnet. */
 function forwardSlow(ctx: ForwardingContext, i: number, c: ForwardCounters): void {
-  const v = ctx.dp.vec, m = ctx.meta;
+  const v = ctx.dp.vec;
   const dst = v.dstIp[i]!;
-  const r = ctx.routes.route(m.route[i]!);
+  const r = ctx.routes.route(v.route[i]!);
   if (!r || r.kind !== 'node-subnet') { ctx.rec?.step({ point: 'route', action: 'drop', detail: r ? 'blackhole route: Calico block owned here, but no such pod' : 'no route' }); ctx.drop(i, NO_ROUTE); return; }
   const owner = ctx.localIps.get(dst);
   if (owner === undefined || ctx.nodeIp[owner] !== dst) { ctx.drop(i, ARP_FAILED); return; }
@@ -91,21 +94,21 @@ function forwardSlow(ctx: ForwardingContext, i: number, c: ForwardCounters): voi
 
 /** Act on packet i's next-hop word (NEXT_* | node << 8). */
 function forwardOne(ctx: ForwardingContext, i: number, w: number, c: ForwardCounters): void {
-  const m = ctx.meta;
+  const v = ctx.dp.vec;
   switch (w & 255) {
     case NEXT_LOCAL: {
       if (ctx.rec) {
-        const v = ctx.dp.vec, node = m.loc[i]!, dst = v.dstIp[i]!;
+        const node = v.loc[i]!, dst = v.dstIp[i]!;
         ctx.rec.step({ point: 'local', action: 'deliver', detail: `${formatIp(dst)} is ${ctx.nodeName(node)}'s own address: its root namespace (hostNetwork pods) receives it`, packet: formatPacket(v, i) });
       }
       c.local++; ctx.deliver(i, Verdict.DELIVERED_HOST); return;
     }
-    case NEXT_BRIDGE: m.phase[i] = Phase.TO_BRIDGE; c.toBridge++; return;
+    case NEXT_BRIDGE: v.phase[i] = Phase.TO_BRIDGE; c.toBridge++; return;
     case NEXT_POD: toPod(ctx, i, c); return;
     case NEXT_NODE: toNode(ctx, i, w >>> 8, c); return;
     case NEXT_CLOUD:
-      if (ctx.rec) ctx.rec.step({ point: 'node-eth0', dev: 'eth0', action: 'transmit', match: `default via ${formatIp(ctx.routes.route(m.route[i]!)!.via!)} (VPC gateway)`, packet: formatPacket(ctx.dp.vec, i) });
-      m.loc[i] = CLOUD; m.phase[i] = Phase.CLOUD_OUT; c.toCloud++; return;
+      if (ctx.rec) ctx.rec.step({ point: 'node-eth0', dev: 'eth0', action: 'transmit', match: `default via ${formatIp(ctx.routes.route(v.route[i]!)!.via!)} (VPC gateway)`, packet: formatPacket(v, i) });
+      v.loc[i] = CLOUD; v.phase[i] = Phase.CLOUD_OUT; c.toCloud++; return;
     default: forwardSlow(ctx, i, c);
   }
 }
@@ -116,53 +119,36 @@ function forwardOne(ctx: ForwardingContext, i: number, w: number, c: ForwardCoun
  * kernel (F_NEXT); a new packet's is looked up here in the same table
  * (ctx.nextHop), so both give the same decision. A hit sent to the bridge came with
  * its bridge decision too, so it is delivered here (bridgeOut, counted in `b`).
+ * Without a trace the kernel already finished the common hits (`ct.forwarded`: moved
+ * on, NEXT_MOVED, or delivered): their counts come from its report, and with none
+ * left to this stage (`ct.left`) there is no loop at all.
  * `out` gets how many packets it left to the deliver stage, and the phases of the
  * packets still in flight after that stage (bit 1 << Phase, bit 0 at the cloud edge,
  * as runPipeline collects them): the deliver stage finishes every packet left to it,
  * so these are the next pass's phases.
  */
-export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters, b: BridgeCounters, out: ForwardOut): void {
+export function forwardStage(ctx: ForwardingContext, n: number, c: ForwardCounters, b: BridgeCounters, ct: ConntrackReport, out: ForwardOut): void {
   let left = 0, phases = 0;
-  const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp, outPort = v.outPort;
-  const phase = m.phase, loc = m.loc, route = m.route, ttl = m.ttl, masq = m.masq, pathLen = m.pathLen, path = m.path, verdict = m.verdict;
-  const nodeReady = ctx.nodeReady, podNode = ctx.podNode, fast = ctx.fastPath && !ctx.rec;
-  // Without a trace, the two common cases of a conntrack hit are done here on
-  // hoisted columns: on to a ready node (toNode), and out the bridge to a pod of this
-  // node (bridgeOut). Anything else (a drop, a trace) takes those functions.
-  let toNodes = 0, bridged = 0, flooded = 0, delivered = 0;
+  if (ct.forwarded) {
+    c.toNode += ct.moved; c.toBridge += ct.delivered;
+    b.flooded += ct.flooded; b.forwarded += ct.delivered - ct.flooded; ctx.counters.delivered += ct.delivered;
+    if (ct.moved !== 0) phases = 1 << Phase.FROM_NODE;
+    if (ct.left === 0) { out.left = 0; out.phases = phases; return; }
+  }
+  const v = ctx.dp.vec;
+  const drop = v.drop, next = v.next, nextNode = v.nextNode, dstIp = v.dstIp, phase = v.phase, loc = v.loc, route = v.route;
+  const fast = ctx.fastPath;
   for (let i = 0; i < n; i++) {
     if (drop[i] !== 0) continue;
     if (phase[i] === Phase.BRIDGED) { bridgeDeliver(ctx, i); continue; } // delivered or dropped
+    if (fast && next[i] === NEXT_MOVED) continue; // the kernel sent it on (counted above)
     // The fast path gave a miss (a new packet) NEXT_SLOW, and nothing writes the column after it.
-    let w = ctx.fastPath ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
-    if (w === NEXT_BRIDGE) {
-      c.toBridge++;
-      const node = loc[i]!, dst = dstIp[i]!;
-      if (fast && podNode.get(dst) === node) {
-        // Delivered here without writing cni0's frame into the vector: the kernel made
-        // the bridge's decision (outPort) for that frame already, and nothing reads a
-        // delivered packet's MACs (bridgeOut writes them for a trace or a drop).
-        if (outPort[i] === PORT_FLOOD) flooded++; else bridged++;
-        verdict[i] = Verdict.DELIVERED_POD; drop[i] = DONE; delivered++;
-      } else bridgeOut(ctx, i, b); // delivered or dropped
-      continue;
-    }
-    if (fast && (w & 255) === NEXT_NODE) {
-      const to = w >>> 8, t = ttl[i]!;
-      if (t > 1 && nodeReady[to] !== 0) {
-        ttl[i] = t - 1; loc[i] = to; phase[i] = Phase.FROM_NODE; masq[i] = 0;
-        const k = pathLen[i]!;
-        if (k < MAX_PATH) { path[i * MAX_PATH + k] = to; pathLen[i] = k + 1; }
-        toNodes++; phases |= 1 << Phase.FROM_NODE;
-        continue;
-      }
-    }
+    let w = fast ? (next[i]! | (nextNode[i]! << 8)) >>> 0 : NEXT_SLOW;
+    if (w === NEXT_BRIDGE) { c.toBridge++; bridgeOut(ctx, i, b); continue; } // delivered or dropped
     if (w === NEXT_SLOW) w = ctx.nextHop(loc[i]!, dstIp[i]!, route[i]!);
     if (w === NEXT_BRIDGE) left++;
     forwardOne(ctx, i, w, c);
     if (drop[i] === 0 && phase[i] !== Phase.TO_BRIDGE) phases |= loc[i] === CLOUD ? 1 : 1 << phase[i]!;
   }
-  c.toNode += toNodes; b.forwarded += bridged; b.flooded += flooded; ctx.counters.delivered += delivered;
   out.left = left; out.phases = phases;
 }

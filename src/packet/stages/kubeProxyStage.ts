@@ -91,7 +91,7 @@ function frontText(e: ServicePortEntry, kind: FrontendKind): string {
 
 function serve(ctx: ForwardingContext, i: number, e: ServicePortEntry, kind: FrontendKind, c: KubeProxyCounters): void {
   const v = ctx.dp.vec, m = ctx.meta;
-  const node = ctx.nodeName(m.loc[i]!);
+  const node = ctx.nodeName(v.loc[i]!);
   const eps = kind !== 'cluster-ip' && e.localOnly ? e.endpoints.filter((x) => x.node === node) : e.endpoints;
   if (eps.length === 0) {
     c.rejected++;
@@ -104,7 +104,7 @@ function serve(ctx: ForwardingContext, i: number, e: ServicePortEntry, kind: Fro
   const rule = chosenRule;
   const ep = eps[k]!;
   const masq = needsMasq(ctx, i, e, kind, ep);
-  if (masq) { m.masq[i] = 1; c.masqMarked++; }
+  if (masq) { v.masq[i] = 1; c.masqMarked++; }
   m.svc[i] = e.id; c.dnat++;
   const before = ctx.rec ? formatPacket(v, i) : '';
   v.dnatIp[i] = ep.ip; v.dnatPort[i] = ep.port;
@@ -122,7 +122,7 @@ export function kubeProxyStage(ctx: ForwardingContext, n: number, c: KubeProxyCo
     const dst = v.dstIp[i]!, dport = v.dstPort[i]!;
     m.preDst[i] = dst; m.preDport[i] = dport;
     v.dnatIp[i] = 0; v.dnatPort[i] = 0; v.snatIp[i] = 0;
-    const local = ctx.nodeIp[m.loc[i]!] === dst && ctx.localIps.get(dst) === m.loc[i]; // the typed-array test first: almost never true
+    const local = ctx.nodeIp[v.loc[i]!] === dst && ctx.localIps.get(dst) === v.loc[i]; // the typed-array test first: almost never true
     const hit = v.proto[i] === 1 ? undefined : ctx.services.match(dst, dport, v.proto[i]!, local);
     if (hit) { serve(ctx, i, hit.entry, hit.kind, c); continue; }
     if (cidrContains(ctx.serviceCidr, dst)) {

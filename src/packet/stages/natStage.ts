@@ -25,9 +25,9 @@ export function newNatCounters(): NatCounters {
 
 /** Which masquerade rule applies to new packet i: none, kube-proxy's mark, or the CNI's pod-network rule. */
 function masqueradeRule(ctx: ForwardingContext, i: number, r: NodeRoute | undefined): 0 | 1 | 2 {
-  const v = ctx.dp.vec, m = ctx.meta;
-  if (!r || ctx.isLocal(m.loc[i]!, v.dstIp[i]!)) return 0;
-  if (m.masq[i]) return 1;
+  const v = ctx.dp.vec;
+  if (!r || ctx.isLocal(v.loc[i]!, v.dstIp[i]!)) return 0;
+  if (v.masq[i]) return 1;
   const leaving = r.kind === 'default' || r.kind === 'node-subnet';
   return leaving && cidrContains(ctx.clusterCidr, v.srcIp[i]!) && !cidrContains(ctx.clusterCidr, v.dstIp[i]!) ? 2 : 0;
 }
@@ -54,13 +54,13 @@ export function natStage(ctx: ForwardingContext, n: number, c: NatCounters): voi
   for (let i = 0; i < n; i++) {
     if (v.drop[i] !== 0) continue;
     if (!m.isNew[i]) { v.drop[i] = PARKED; continue; }
-    const r = ctx.routes.route(m.route[i]!);
+    const r = ctx.routes.route(v.route[i]!);
     const rule = masqueradeRule(ctx, i, r);
-    const snat = rule === 0 ? 0 : routeSourceOf(ctx, m.loc[i]!, r!);
+    const snat = rule === 0 ? 0 : routeSourceOf(ctx, v.loc[i]!, r!);
     if (i === 0 && ctx.rec) why = ruleText(ctx, rule);
     if (snat) c.masqueraded++;
     v.snatIp[i] = snat;
-    v.table[i] = m.loc[i]!; // the route stage used F_TABLE for the route table: back to the node's zone
+    v.table[i] = v.loc[i]!; // the route stage used F_TABLE for the route table: back to the node's zone
     v.dstIp[i] = m.preDst[i]!; v.dstPort[i] = m.preDport[i]!;
     fresh++;
   }
@@ -75,8 +75,8 @@ export function natStage(ctx: ForwardingContext, n: number, c: NatCounters): voi
 
 function traceCommit(ctx: ForwardingContext, before: string, rule: string): void {
   const v = ctx.dp.vec;
-  const e = ctx.dp.ctEntries(ctx.meta.loc[0]).find((x) => x.id === v.result[0]);
+  const e = ctx.dp.ctEntries(v.loc[0]).find((x) => x.id === v.result[0]);
   const tuple = e ? `orig ${formatIp(e.origSrc)}:${e.origSport} > ${formatIp(e.origDst)}:${e.origDport}, reply ${formatIp(e.replySrc)}:${e.replySport} > ${formatIp(e.replyDst)}:${e.replyDport}` : '';
   if (v.snatIp[0]) ctx.rec!.step({ point: 'postrouting', action: 'masquerade', match: rule, detail: `source -> ${formatIp(v.snatIp[0])} (address of the outgoing device)` });
-  ctx.rec!.step({ point: 'conntrack', action: 'new', match: `entry #${v.result[0]} in zone ${ctx.meta.loc[0]}: ${tuple}`, packet: `${before} => ${formatPacket(v, 0)}` });
+  ctx.rec!.step({ point: 'conntrack', action: 'new', match: `entry #${v.result[0]} in zone ${v.loc[0]}: ${tuple}`, packet: `${before} => ${formatPacket(v, 0)}` });
 }

@@ -13,6 +13,7 @@ import type { ForwardingContext } from '../ForwardingContext.js';
 import { formatPacket } from '../formatPacket.js';
 import { Phase } from '../PacketMeta.js';
 import { POD_MAC_HI } from './deliverStage.js';
+import { R_LEARN_MOVED, R_TX_BRIDGED, R_TX_DROPS, R_TX_FRAMES } from '../../../engine/datapath/index.js';
 
 function traceRoute(ctx: ForwardingContext, i: number, onLink: boolean, node: number): void {
   const rec = ctx.rec!, v = ctx.dp.vec;
@@ -34,19 +35,32 @@ function traceRoute(ctx: ForwardingContext, i: number, onLink: boolean, node: nu
   }
 }
 
-/** What podTxStage hands the bridge stage: frames marked for a bridge, and how many of them are not for the bridge's own MAC. */
-export interface BridgeIngress { frames: number; bridged: number }
+/**
+ * What podTxStage hands the bridge stage: frames marked for a bridge, how many of them
+ * are not for the bridge's own MAC; and when the fast path already learned their
+ * sources (`learned` >= 0), how many MACs were new and how many moved.
+ */
+export interface BridgeIngress { frames: number; bridged: number; learned: number; moved: number }
 
 /**
  * Run on packets 0..n-1 sent by a local pod (Phase.FROM_POD): next hop and MACs. In
  * the same loop, the frame of every packet still live at a bridged node is marked for
- * the bridge stage (F_TABLE = its bridge, F_IN_PORT = the pod's port) and every other
- * packet gets a group source MAC (never learned), so the bridge stage needs no pass of
- * its own before learning. `out` gets the counts the bridge stage reads.
+ * the bridge stage (F_TABLE = its bridge; F_IN_PORT is the pod's port from placement)
+ * and every other packet gets a group source MAC (never learned), so the bridge stage
+ * needs no pass of its own before learning. `out` gets the counts the bridge stage
+ * reads. Without a trace, on the fast path, this and the bridge's learning are one
+ * kernel call (Datapath.fastPathPodTx, same outputs).
  */
 export function podTxStage(ctx: ForwardingContext, n: number, out: BridgeIngress): void {
-  const v = ctx.dp.vec, m = ctx.meta;
-  const drop = v.drop, phase = m.phase, loc = m.loc, srcIp = v.srcIp, dstIp = v.dstIp, table = v.table, inPort = v.inPort, podPort = m.inPort;
+  if (ctx.fastPath && !ctx.rec) {
+    out.learned = ctx.dp.fastPathPodTx(n, ctx.now);
+    const r = ctx.dp.vec.report;
+    out.frames = r[R_TX_FRAMES]!; out.bridged = r[R_TX_BRIDGED]!; out.moved = r[R_LEARN_MOVED]!;
+    ctx.counters.dropped += r[R_TX_DROPS]!;
+    return;
+  }
+  const v = ctx.dp.vec;
+  const drop = v.drop, phase = v.phase, loc = v.loc, srcIp = v.srcIp, dstIp = v.dstIp, table = v.table;
   const srcMacHi = v.srcMacHi, srcMacLo = v.srcMacLo, dstMacHi = v.dstMacHi, dstMacLo = v.dstMacLo;
   const nodeReady = ctx.nodeReady, hasBridge = ctx.hasBridge, bridgeIp = ctx.bridgeIp, cidrMask = ctx.cidrMask, cidrBase = ctx.cidrBase;
   const brHi = ctx.bridgeMacHi, brLo = ctx.bridgeMacLo, podNode = ctx.podNode;
@@ -72,11 +86,11 @@ export function podTxStage(ctx: ForwardingContext, n: number, out: BridgeIngress
         ctx.drop(i, ARP_FAILED);
         srcMacHi[i] = 0xffff; srcMacLo[i] = 0xffffffff; continue;
       }
-      table[i] = node + 1; inPort[i] = podPort[i]!; frames++; // the bridge's FDB table id is node + 1
+      table[i] = node + 1; frames++; // the bridge's FDB table id is node + 1
       if (onLink) bridged++; // any other frame is addressed to the bridge's own MAC
     }
     if (ctx.rec) traceRoute(ctx, i, onLink, node);
     if (!hasBridge[node]) { srcMacHi[i] = 0xffff; srcMacLo[i] = 0xffffffff; } // no bridge to learn it
   }
-  out.frames = frames; out.bridged = bridged;
+  out.frames = frames; out.bridged = bridged; out.learned = -1; out.moved = 0;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, createDatapath } from '../../../engine/datapath/index.js';
-import { ForwardingContext, forwardTraffic, replayTraffic, tracePacket } from '../../../src/packet/index.js';
+import { ForwardingContext, forwardTraffic, placeFlows, placePacket, replayTraffic, resolveTarget, sourceOf, TCP, tracePacket } from '../../../src/packet/index.js';
 import { seedCluster } from '../../support/flows.js';
 import { tmpDir } from '../../support/tmp.js';
 
@@ -40,4 +40,24 @@ it('replays TrafficSent events into flow records', () => {
   expect(r.flows).toHaveLength(5);
   expect(r.flows.every((f) => f.verdict === 'DELIVERED' && f.time === 40_000)).toBe(true);
   expect(r.dp.ctCount()).toBeGreaterThanOrEqual(5);
+});
+
+describe.each(BACKENDS)('placeFlows (%s)', (backend) => {
+  it('writes what placePacket writes for each packet, and nothing else: vector, pipeline state and side columns; from a pod and from the internet, ICMP too', () => {
+    const { c } = seedCluster(dir);
+    const ctx = ForwardingContext.of(createDatapath(backend), c.state);
+    const m = ctx.meta;
+    const side = [m.svc, m.isNew, m.origSrc, m.origDst, m.origSport, m.origDport];
+    const state = () => [ctx.dp.vec.words, ...side].map((a) => Array.from(a));
+    const junk = () => { ctx.dp.vec.words.fill(7); for (const a of side) a.fill(7); };
+    for (const [from, proto] of [['pod/client', 6], ['internet', 17], ['pod/client', 1]] as const) {
+      const src = sourceOf(ctx, resolveTarget(ctx.net, from, 'source'));
+      junk();
+      for (let i = 0; i < 40; i++) placePacket(ctx, i, src, 0x0a600002, 80, proto, 2000 + i, TCP.ACK);
+      const want = state();
+      junk();
+      placeFlows(ctx, 40, src, 0x0a600002, 80, proto, 2000, TCP.ACK);
+      expect(state()).toEqual(want);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { IpIndex } from '../../../src/packet/IpIndex.js';
+import { IpIndex } from '../../../engine/datapath/IpIndex.js';
 
 /** Longest probe sequence allowed: linear probing at load <= 1/2 stays far below it; the clustered hash went into the thousands. */
 const MAX_PROBE = 64;
