@@ -74,7 +74,8 @@ function runCase(state: ClusterState, backend: Backend, c: Case, timeMs: number)
   const counters = newStageCounters();
   let port = 1024;
   const vector = (flags: number) => {
-    placeFlows(ctx, VEC_MAX, src, dst, 80, 6, c.fresh ? port : 1024, flags); // packet i from port + i
+    const port0 = c.fresh ? port : 1024;
+    placeFlows(ctx, VEC_MAX, src, dst, 80, 6, (i) => port0 + i, () => flags); // packet i from port + i
     if (c.fresh) port += VEC_MAX;
     if (port > 65000) { port = 1024; dp.ctFlush(); }
     runPipeline(ctx, VEC_MAX, counters);

@@ -9,7 +9,7 @@ import { DnsRecords } from '../network/index.js';
 import type { ForwardingContext } from './ForwardingContext.js';
 import { MAX_PATH, Verdict } from './PacketMeta.js';
 import { newStageCounters, runPipeline, type StageCounters } from './Pipeline.js';
-import { outcomeOf, placePacket, TCP, type PacketSource } from './placePacket.js';
+import { outcomeOf, placeFlows, TCP, type PacketSource } from './placePacket.js';
 import { resolveTarget, type Target } from './resolveTarget.js';
 import { sourceOf } from './tracePacket.js';
 
@@ -74,10 +74,9 @@ export function forwardTraffic(ctx: ForwardingContext, spec: TrafficSpec, seq = 
   if (!dst) return res;
   for (let base = 0; base < total; base += VEC_MAX) {
     const n = Math.min(VEC_MAX, total - base);
-    for (let i = 0; i < n; i++) {
-      const k = base + i, flow = k % spec.flows;
-      placePacket(ctx, i, src, dst.ip, dst.port, proto, 10000 + (flow % 50000), proto === 6 ? (k < spec.flows ? TCP.SYN : TCP.ACK) : 0);
-    }
+    // packet k is flow k % flows (its source port names it); each flow's first packet opens it
+    placeFlows(ctx, n, src, dst.ip, dst.port, proto, (i) => 10000 + (((base + i) % spec.flows) % 50000),
+      (i) => (proto === 6 ? (base + i < spec.flows ? TCP.SYN : TCP.ACK) : 0));
     runPipeline(ctx, n, counters);
     collect(ctx, n, base, spec, seq, res);
   }

@@ -33,19 +33,22 @@ export function placePacket(ctx: ForwardingContext, i: number, src: PacketSource
 }
 
 /**
- * placePacket for packets 0..n-1 of one sender to one destination, packet i from
- * source port sport0 + i (a burst of flows, as the pipeline bench sends), written a
- * column at a time: the same slots and values as n placePacket calls, without a call
- * and a view lookup per packet.
+ * placePacket for packets 0..n-1 of one sender to one destination, written a column at
+ * a time: the same slots and values as n placePacket calls, without a call and a view
+ * lookup per packet. Packet i gets source port `sport(i)` and TCP flags `flags(i)` from
+ * the caller's pattern: `(i) => sport0 + i` for a burst of new flows (the pipeline
+ * bench), flow numbers wrapping over a traffic spec's flows (forwardTraffic). The
+ * closures are monomorphic per call site and TurboFan inlines them.
  */
-export function placeFlows(ctx: ForwardingContext, n: number, src: PacketSource, dstIp: number, dport: number, proto: number, sport0: number, l4Flags: number): void {
+export function placeFlows(ctx: ForwardingContext, n: number, src: PacketSource, dstIp: number, dport: number, proto: number,
+  sport: (i: number) => number, flags: (i: number) => number): void {
   const v = ctx.dp.vec, m = ctx.meta;
-  const srcPort = v.srcPort, dstPort = v.dstPort, origSport = m.origSport, origDport = m.origDport;
+  const srcPort = v.srcPort, dstPort = v.dstPort, l4Flags = v.l4Flags, origSport = m.origSport, origDport = m.origDport;
   for (let i = 0; i < n; i++) {
-    const sport = sport0 + i, d = proto === 1 ? sport : dport;
-    srcPort[i] = sport; dstPort[i] = d; origSport[i] = sport; origDport[i] = d;
+    const sp = sport(i), d = proto === 1 ? sp : dport;
+    srcPort[i] = sp; dstPort[i] = d; origSport[i] = sp; origDport[i] = d; l4Flags[i] = flags(i);
   }
-  v.srcIp.fill(src.ip, 0, n); v.dstIp.fill(dstIp, 0, n); v.proto.fill(proto, 0, n); v.l4Flags.fill(l4Flags, 0, n);
+  v.srcIp.fill(src.ip, 0, n); v.dstIp.fill(dstIp, 0, n); v.proto.fill(proto, 0, n);
   v.drop.fill(0, 0, n); v.flags.fill(0, 0, n); v.result.fill(0, 0, n); v.dnatIp.fill(0, 0, n); v.dnatPort.fill(0, 0, n); v.snatIp.fill(0, 0, n);
   m.resetFlows(v, n, src.loc, src.phase, src.inPort);
   m.origSrc.fill(src.ip, 0, n); m.origDst.fill(dstIp, 0, n);

@@ -53,10 +53,12 @@ describe.each(BACKENDS)('placeFlows (%s)', (backend) => {
     for (const [from, proto] of [['pod/client', 6], ['internet', 17], ['pod/client', 1]] as const) {
       const src = sourceOf(ctx, resolveTarget(ctx.net, from, 'source'));
       junk();
-      for (let i = 0; i < 40; i++) placePacket(ctx, i, src, 0x0a600002, 80, proto, 2000 + i, TCP.ACK);
+      // forwardTraffic's pattern: 7 flows round robin, each one's first packet a SYN
+      const sport = (i: number) => 2000 + (i % 7), flags = (i: number) => (i < 7 ? TCP.SYN : TCP.ACK);
+      for (let i = 0; i < 40; i++) placePacket(ctx, i, src, 0x0a600002, 80, proto, sport(i), flags(i));
       const want = state();
       junk();
-      placeFlows(ctx, 40, src, 0x0a600002, 80, proto, 2000, TCP.ACK);
+      placeFlows(ctx, 40, src, 0x0a600002, 80, proto, sport, flags);
       expect(state()).toEqual(want);
     }
   });
