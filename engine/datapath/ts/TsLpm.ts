@@ -20,6 +20,10 @@ const PLY_WORDS = 512;
 const WIDE_WORDS = PLY_WORDS << 8;
 const DIR24_WORDS = PLY_WORDS << 16;
 const NO_COVER = 0xffffffff;
+/** The largest terminal low word, (32 << 1) | 1: a ply's offset is larger (the pool's first ply is unused). */
+const TERMINAL_MAX = (32 << 1) | 1;
+/** A leaf's low word names a ply (not empty, not a terminal). */
+const isPly = (lo: number): boolean => lo > TERMINAL_MAX;
 const DESC_WORDS = LPM_DESC_BYTES / 4;
 const DESC_SHIFT = 5; // log2(DESC_WORDS)
 // Descriptor word offsets (assembly/lpm.ts D_* / 4).
@@ -131,7 +135,7 @@ export class TsLpm implements LpmKernel {
   private freeChildren(p: number, slots: number): void {
     for (let s = 0; s < slots; s++) {
       const lo = this.pool[p + s * 2]!;
-      if (lo !== 0 && (lo & 1) === 0) { this.freeChildren(lo, PLY_SLOTS); this.freePly(lo); }
+      if (isPly(lo)) { this.freeChildren(lo, PLY_SLOTS); this.freePly(lo); }
     }
   }
 
@@ -228,7 +232,7 @@ export class TsLpm implements LpmKernel {
     for (let s = first; s < first + count; s++) {
       const w = p + s * 2;
       const cur = pool[w]!;
-      if (cur !== 0 && (cur & 1) === 0) { this.setRange(cur, 0, PLY_SLOTS, len, lo, hi); continue; }
+      if (isPly(cur)) { this.setRange(cur, 0, PLY_SLOTS, len, lo, hi); continue; }
       if (cur !== 0 && ((cur >>> 1) & 63) > len) continue;
       pool[w] = lo; pool[w + 1] = hi;
     }
@@ -251,7 +255,7 @@ export class TsLpm implements LpmKernel {
       }
       const w = p + idx * 2;
       const cur = this.pool[w]!;
-      if (cur !== 0 && (cur & 1) === 0) {
+      if (isPly(cur)) {
         p = cur;
       } else {
         const c = this.allocPly(cur, this.pool[w + 1]!); // may grow the pool: index it afresh
@@ -267,7 +271,7 @@ export class TsLpm implements LpmKernel {
     for (let s = first; s < first + count; s++) {
       const w = p + s * 2;
       const cur = this.pool[w]!;
-      if (cur !== 0 && (cur & 1) === 0) {
+      if (isPly(cur)) {
         this.replaceRange(cur, 0, PLY_SLOTS, len, lo, hi, childStart + 8);
         this.collapse(w, cur, childStart);
         continue;
@@ -279,7 +283,7 @@ export class TsLpm implements LpmKernel {
   private collapse(w: number, c: number, childStart: number): void {
     const pool = this.pool;
     const lo = pool[c]!, hi = pool[c + 1]!;
-    if (lo !== 0 && (lo & 1) === 0) return;
+    if (isPly(lo)) return;
     if (lo !== 0 && ((lo >>> 1) & 63) > childStart) return;
     for (let x = c + 2; x < c + PLY_WORDS; x += 2) if (pool[x] !== lo || pool[x + 1] !== hi) return;
     pool[w] = lo; pool[w + 1] = hi;
@@ -319,7 +323,7 @@ export class TsLpm implements LpmKernel {
       if (this.pool[w] !== c) break;
       this.collapse(w, c, rootBits + k * 8);
       const now = this.pool[w]!;
-      if (now !== 0 && (now & 1) === 0) break;
+      if (isPly(now)) break;
     }
   }
 
@@ -360,7 +364,7 @@ export class TsLpm implements LpmKernel {
     const pool = this.pool;
     let w = root + (dst >>> shift) * 2;
     let lo = pool[w]!;
-    while (lo !== 0 && (lo & 1) === 0) { shift -= 8; w = lo + ((dst >>> shift) & 255) * 2; lo = pool[w]!; }
+    while (isPly(lo)) { shift -= 8; w = lo + ((dst >>> shift) & 255) * 2; lo = pool[w]!; }
     this.hi = pool[w + 1]!;
     return lo;
   }
@@ -422,13 +426,17 @@ export class TsLpm implements LpmKernel {
    */
   private lookupDerived(v: PacketVector, i: number, n: number, base: number, index: Uint32Array): number {
     const owners = this.owners, baseOf = this.baseOf, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
-    const root = this.desc[(base << DESC_SHIFT) + D_ROOT]!;
+    const pool = this.pool, root = this.desc[(base << DESC_SHIFT) + D_ROOT]!;
     for (; i < n; i++) {
-      const t0 = table[i]!;
-      const t = t0 < LPM_MAX_TABLES ? t0 : 0;
-      if (baseOf[t] !== base) break;
+      const t = table[i]!;
+      if (t >= LPM_MAX_TABLES || baseOf[t] !== base) break;
       const dst = dstIp[i]!;
-      let lo = this.walk(root, 16, dst), hi = this.hi;
+      // One ply step (a destination the root answers reads its root slot again), as the kernel does.
+      const at = root + (dst >>> 16) * 2;
+      const first = pool[at]!;
+      const w = isPly(first) ? first + ((dst >>> 8) & 255) * 2 : at;
+      let lo = pool[w]!, hi = pool[w + 1]!;
+      if (isPly(lo)) { lo = this.walk(lo, 0, dst & 255); hi = this.hi; } // a /25 or longer in the base: its third ply, by the last byte
       // The owner check of lookup's one-packet path, written out again: as a shared method
       // (returning the low word, the value through this.hi) per-node TS was x0.81.
       const own = owners[index[dst >>> 16]! + ((dst >>> 8) & 255)]!;
@@ -477,10 +485,10 @@ export class TsLpm implements LpmKernel {
     if (other !== 0) return false;
     for (let i = 0; i < n; i++) {
       let w = firstW[i]!, lo = firstLo[i]!;
-      if (lo !== 0 && (lo & 1) === 0) {
+      if (isPly(lo)) {
         const dst = dstIp[i]!;
         let sh = shift;
-        while (lo !== 0 && (lo & 1) === 0) { sh -= 8; w = lo + ((dst >>> sh) & 255) * 2; lo = pool[w]!; }
+        while (isPly(lo)) { sh -= 8; w = lo + ((dst >>> sh) & 255) * 2; lo = pool[w]!; }
       }
       result[i] = pool[w + 1]!;
       result2[i] = lo === 0 ? LPM_MISS : lo >>> 1;

@@ -118,6 +118,31 @@ describe.each(BACKENDS)('LPM contract (%s)', (backend) => {
     expect(lookup(dp, 101, '10.244.1.5')).toEqual([0, LPM_MISS]);
   });
 
+  it('finds a base route past /24 (a third ply) through a derived table, in a vector of mixed and bad table ids', () => {
+    const dp = createDatapath(backend);
+    dp.lpmCreateTable(1, 'wide');
+    route(dp, 1, '0.0.0.0/0', 1);
+    route(dp, 1, '10.244.3.0/24', 13);
+    route(dp, 1, '10.244.3.128/25', 22);
+    route(dp, 1, '10.244.3.7/32', 21);
+    dp.lpmDeriveTable(101, 1);
+    dp.lpmDeriveTable(102, 1);
+    route(dp, 101, '10.244.1.0/24', 1001);
+    route(dp, 102, '10.244.3.16/28', 1003); // longer than the base's /24 there: the overlay wins
+    const packets: [number, string][] = [
+      [101, '10.244.3.7'], [101, '10.244.3.200'], [101, '10.244.3.9'], [102, '10.244.3.20'], [102, '10.244.3.7'],
+      [70000, '10.244.3.7'], [101, '10.244.1.9'], [0, '10.244.3.7'], [1, '10.244.3.7'], [102, '10.244.3.130'], [101, '8.8.8.8'],
+    ];
+    const v = dp.vec;
+    packets.forEach(([t, d], i) => { v.table[i] = t; v.dstIp[i] = ip(d); });
+    dp.lpmLookup(packets.length);
+    const got = packets.map((_, i) => [v.result[i], v.result2[i]]);
+    expect(got).toEqual([
+      [21, 32], [22, 25], [13, 24], [1003, 28], [21, 32],
+      [0, LPM_MISS], [1001, 24], [0, LPM_MISS], [21, 32], [22, 25], [1, 0],
+    ]);
+  });
+
   it('rejects bad table ids and prefix lengths with a message', () => {
     const dp = createDatapath(backend);
     expect(() => dp.lpmCreateTable(0, 'narrow')).toThrow(/out of range/);
