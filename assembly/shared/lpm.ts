@@ -1,4 +1,4 @@
-// LPM table layouts, shared by assembly/lpm.ts, engine/datapath/ts/TsLpm.ts and the
+// LPM table layouts, shared by assembly/lpm/, engine/datapath/ts/TsLpm.ts and the
 // control plane (engine/datapath/LpmRouteStore.ts), which picks the layout of every
 // table from its route count. Plain integer constants only: valid AssemblyScript and
 // TypeScript alike.
@@ -30,7 +30,7 @@ export const LPM_DESC_BYTES = 128;
 
 /**
  * A DIR-24-8 table also keeps a 32-bit shadow of its root for lookups of whole vectors
- * (assembly/lpm.ts, "root shadow"): a word per root slot, 0 when empty, a terminal
+ * (assembly/lpm/shadow.ts): a word per root slot, 0 when empty, a terminal
  * (value << LPM_SHADOW_VALUE_SHIFT | length << 1 | 1) when its value is below
  * LPM_SHADOW_VALUE_LIMIT, otherwise LPM_SHADOW_ROOT: read the root (a ply, a big value).
  */
@@ -41,7 +41,7 @@ export const LPM_SHADOW_ROOT = 2;
 export const LPM_SHADOW_BYTES = 67108864 + 65536 + 131072;
 
 /**
- * Overlay owners (assembly/lpm.ts, "Overlay owners"): for each /24 of a base table's
+ * Overlay owners (assembly/lpm/owners.ts): for each /24 of a base table's
  * address space, which of its derived tables hold a route there: 0 none, a table id
  * when only that one does, LPM_OWNER_MANY when several do (or a route shorter than /16
  * covers it). A lookup in a derived table reads its overlay only when the owner is that

@@ -1,5 +1,5 @@
 // Overlay owners, the control-plane half (the kernels' half and the why are in
-// assembly/lpm.ts, "Overlay owners"): for every base table, which of its derived tables
+// assembly/lpm/owners.ts): for every base table, which of its derived tables
 // hold routes in each /24 of the address space. The route store reports every route a
 // derived table gains or loses; this keeps counts and pushes each /24's owner to the
 // kernel whenever it changes: 0 (none), the one table, or LPM_OWNER_MANY.
@@ -11,7 +11,7 @@
 // slower: such an overlay is then read for every destination there.
 import { LPM_OWNER_MANY, LPM_OWNER_SLOT, LPM_OWNER_CHUNK } from '../../assembly/shared/lpm.js';
 
-/** Where owners go: both kernels (assembly/lpm.ts lpmOwnerSet/lpmOwnerDrop, ts/TsLpm.ts). */
+/** Where owners go: both kernels (assembly/lpm/owners.ts lpmOwnerSet/lpmOwnerDrop, ts/TsLpm.ts). */
 export interface LpmOwnerSink {
   ownerSet(base: number, slot: number, bits: number, owner: number): void;
   ownerDrop(base: number): void;

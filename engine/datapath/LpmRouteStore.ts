@@ -18,7 +18,7 @@ import {
 } from '../../assembly/shared/lpm.js';
 import { LpmOwners, type LpmOwnerSink } from './LpmOwners.js';
 
-/** The lookup half of LPM, implemented by assembly/lpm.ts and ts/TsLpm.ts. */
+/** The lookup half of LPM, implemented by assembly/lpm/ and ts/TsLpm.ts. */
 export interface LpmKernel extends LpmOwnerSink {
   /** Create an empty table; rootBits is an LPM_ROOT_* layout (0 = inline list). */
   tableInit(t: number, rootBits: number, base: number): void;

@@ -23,7 +23,7 @@ export class TsDatapath implements Datapath {
     insert: (t, p, len, v) => { this.lpm.insert(t, p, len, v); this.fast.routesChanged(); },
     remove: (t, p, len, cl, cv) => { this.lpm.remove(t, p, len, cl, cv); this.fast.routesChanged(); },
     bytes: () => this.lpm.bytes(),
-    // Owners never change a lookup's answer (assembly/lpm.ts), so the fast path's routes stand.
+    // Owners never change a lookup's answer (assembly/lpm/owners.ts), so the fast path's routes stand.
     ownerSet: (base, slot, bits, owner) => this.lpm.ownerSet(base, slot, bits, owner),
     ownerDrop: (base) => this.lpm.ownerDrop(base),
   });

@@ -1,4 +1,4 @@
-// IPv4 longest prefix match, TypeScript backend. The same layouts as assembly/lpm.ts
+// IPv4 longest prefix match, TypeScript backend. The same layouts as assembly/lpm/
 // (inline lists in the table descriptor, 8-8-8-8 "narrow", 16-8-8 "wide" and DIR-24-8
 // tries with leaf pushing and a DIR-24-8 root shadow, derived tables as overlays on a
 // base), over typed arrays so nothing is allocated per packet. See that file for the
@@ -7,7 +7,7 @@
 // A leaf is two words at an even word offset w of the pool: pool[w] is 0 (empty), odd
 // (terminal: bits 1..6 = prefix length) or the word offset of the next ply; pool[w + 1]
 // is the route value of a terminal. A descriptor is 32 words at t * 32 of desc, laid
-// out as assembly/lpm.ts's D_* offsets.
+// out as assembly/lpm/layout.ts's D_* offsets.
 import { LPM_MISS, LPM_MAX_TABLES, VEC_MAX } from '../../../assembly/shared/vector.js';
 import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES,
   LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_VALUE_LIMIT, LPM_SHADOW_ROOT, LPM_SHADOW_BYTES,
@@ -26,7 +26,7 @@ const TERMINAL_MAX = (32 << 1) | 1;
 const isPly = (lo: number): boolean => lo > TERMINAL_MAX;
 const DESC_WORDS = LPM_DESC_BYTES / 4;
 const DESC_SHIFT = 5; // log2(DESC_WORDS)
-// Descriptor word offsets (assembly/lpm.ts D_* / 4).
+// Descriptor word offsets (assembly/lpm/layout.ts D_* / 4).
 const D_ROOT = 0;
 const D_BITS = 1;
 const D_BASE = 2;
@@ -36,10 +36,10 @@ const D_LIVE = 12;
 const D_PREFIX = 16;
 const D_MASK = 24;
 
-/** A DIR-24-8 table's root shadow (assembly/lpm.ts, "root shadow"): a word per root slot and its dirty /16 chunks. */
+/** A DIR-24-8 table's root shadow (assembly/lpm/shadow.ts): a word per root slot and its dirty /16 chunks. */
 interface Shadow { words: Uint32Array; dirty: Uint8Array; list: Uint16Array; n: number }
 
-/** The shadow word of a root leaf (lo, hi words), as assembly/lpm.ts shadowWord. */
+/** The shadow word of a root leaf (lo, hi words), as assembly/lpm/shadow.ts shadowWord. */
 function shadowWord(lo: number, hi: number): number {
   if (lo === 0) return 0;
   return (lo & 1) !== 0 && hi < LPM_SHADOW_VALUE_LIMIT ? ((hi << LPM_SHADOW_VALUE_SHIFT) | lo) >>> 0 : LPM_SHADOW_ROOT;
@@ -48,7 +48,7 @@ function shadowWord(lo: number, hi: number): number {
 /** Network mask of a prefix length, unsigned. */
 const maskOf = (len: number) => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
 
-/** Overlay owners (assembly/lpm.ts): words of a chunk, and the offsets of the two shared chunks in `owners`. */
+/** Overlay owners (assembly/lpm/owners.ts): words of a chunk, and the offsets of the two shared chunks in `owners`. */
 const CHUNK_WORDS = 256;
 const NONE_CHUNK = 0;
 const MANY_CHUNK = CHUNK_WORDS;
@@ -154,7 +154,7 @@ export class TsLpm implements LpmKernel {
     this.tableCount--;
   }
 
-  /** assembly/lpm.ts lpmOwnerSet: a /24 slot's owner, or a whole /16 shared (0 or MANY). */
+  /** assembly/lpm/owners.ts lpmOwnerSet: a /24 slot's owner, or a whole /16 shared (0 or MANY). */
   ownerSet(base: number, slot: number, bits: number, owner: number): void {
     let index = this.ownIndex[base];
     if (!index) { index = new Uint32Array(65536).fill(NONE_CHUNK); this.ownIndex[base] = index; this.indexCount++; }
@@ -186,7 +186,7 @@ export class TsLpm implements LpmKernel {
     return at;
   }
 
-  /** assembly/lpm.ts lpmOwnerDrop. */
+  /** assembly/lpm/owners.ts lpmOwnerDrop. */
   ownerDrop(base: number): void {
     const index = this.ownIndex[base];
     if (!index) return;
@@ -383,7 +383,7 @@ export class TsLpm implements LpmKernel {
   }
 
   /**
-   * Batched lookup, same contract and same shape as assembly/lpm.ts lpmLookup: a vector
+   * Batched lookup, same contract and same shape as assembly/lpm/lookup.ts lpmLookup: a vector
    * of one large table in two passes (pass 1 gathers first-level leaves so the misses
    * overlap), any other vector one pass per packet (a derived table: its base, read once
    * per run of packets on one base, then its overlay only where the owner index says so).

@@ -93,7 +93,7 @@ export class WasmDatapath implements Datapath {
       insert: (t, p, len, v) => { k.lpmInsert(t, p, len, v); k.fastPathRoutesChanged(); },
       remove: (t, p, len, cl, cv) => { k.lpmRemove(t, p, len, cl, cv); k.fastPathRoutesChanged(); },
       bytes: () => k.lpmBytes(),
-      // Owners never change a lookup's answer (assembly/lpm.ts), so the fast path's routes stand.
+      // Owners never change a lookup's answer (assembly/lpm/owners.ts), so the fast path's routes stand.
       ownerSet: (base, slot, bits, owner) => k.lpmOwnerSet(base, slot, bits, owner),
       ownerDrop: (base) => k.lpmOwnerDrop(base),
     });
