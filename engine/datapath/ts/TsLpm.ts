@@ -1,8 +1,8 @@
 // IPv4 longest prefix match, TypeScript backend. The same layouts as assembly/lpm/
 // (inline lists in the table descriptor, 8-8-8-8 "narrow", 16-8-8 "wide" and DIR-24-8
 // tries with leaf pushing and a DIR-24-8 root shadow, derived tables as overlays on a
-// base), over typed arrays so nothing is allocated per packet. See that file for the
-// design notes.
+// base), over typed arrays so nothing is allocated per packet. See assembly/lpm/layout.ts
+// for the design notes.
 //
 // A leaf is two words at an even word offset w of the pool: pool[w] is 0 (empty), odd
 // (terminal: bits 1..6 = prefix length) or the word offset of the next ply; pool[w + 1]
@@ -10,10 +10,12 @@
 // out as assembly/lpm/layout.ts's D_* offsets.
 import { LPM_MISS, LPM_MAX_TABLES, VEC_MAX } from '../../../assembly/shared/vector.js';
 import { LPM_ROOT_INLINE, LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_INLINE_MAX, LPM_DESC_BYTES,
-  LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_VALUE_LIMIT, LPM_SHADOW_ROOT, LPM_SHADOW_BYTES,
-  LPM_OWNER_MANY, LPM_OWNER_SLOT } from '../../../assembly/shared/lpm.js';
+  LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_ROOT,
+  LPM_OWNER_MANY } from '../../../assembly/shared/lpm.js';
 import type { PacketVector } from '../PacketVector.js';
 import type { LpmKernel } from '../LpmRouteStore.js';
+import { TsLpmOwners } from './TsLpmOwners.js';
+import { TsLpmShadows } from './TsLpmShadows.js';
 
 const PLY_SLOTS = 256;
 const PLY_WORDS = 512;
@@ -36,22 +38,8 @@ const D_LIVE = 12;
 const D_PREFIX = 16;
 const D_MASK = 24;
 
-/** A DIR-24-8 table's root shadow (assembly/lpm/shadow.ts): a word per root slot and its dirty /16 chunks. */
-interface Shadow { words: Uint32Array; dirty: Uint8Array; list: Uint16Array; n: number }
-
-/** The shadow word of a root leaf (lo, hi words), as assembly/lpm/shadow.ts shadowWord. */
-function shadowWord(lo: number, hi: number): number {
-  if (lo === 0) return 0;
-  return (lo & 1) !== 0 && hi < LPM_SHADOW_VALUE_LIMIT ? ((hi << LPM_SHADOW_VALUE_SHIFT) | lo) >>> 0 : LPM_SHADOW_ROOT;
-}
-
 /** Network mask of a prefix length, unsigned. */
 const maskOf = (len: number) => (len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0);
-
-/** Overlay owners (assembly/lpm/owners.ts): words of a chunk, and the offsets of the two shared chunks in `owners`. */
-const CHUNK_WORDS = 256;
-const NONE_CHUNK = 0;
-const MANY_CHUNK = CHUNK_WORDS;
 
 /** The LPM kernel over typed arrays. */
 export class TsLpm implements LpmKernel {
@@ -70,20 +58,13 @@ export class TsLpm implements LpmKernel {
   private hi = 0;
   /** Pass 1 of lookupTrie: each packet's first-level leaf (word offset and low word). */
   private readonly firstW = new Uint32Array(VEC_MAX);
-  /** Root shadows of DIR-24-8 tables by table id, and the ids whose shadow has dirty chunks. */
-  private readonly shadows = new Map<number, Shadow>();
-  private readonly dirtyTables = new Set<number>();
+  /** Root shadows of DIR-24-8 tables. */
+  private readonly shadows = new TsLpmShadows();
   private readonly firstLo = new Uint32Array(VEC_MAX);
   /** Per table id, its base table (0: not derived), so the per-packet loop need not read the descriptor. */
   private readonly baseOf = new Uint16Array(LPM_MAX_TABLES);
-  /** Overlay owner index per base table id: 2^16 chunk offsets into `owners`. */
-  private readonly ownIndex: (Uint32Array | undefined)[] = [];
-  /** Owner chunks of 256 words: the shared all-0 and all-MANY chunks first, then private ones. */
-  private owners = new Uint32Array(CHUNK_WORDS * 64).fill(LPM_OWNER_MANY, MANY_CHUNK, MANY_CHUNK + CHUNK_WORDS);
-  private ownersTop = 2 * CHUNK_WORDS;
-  private readonly freeChunks: number[] = [];
-  private chunkCount = 0;
-  private indexCount = 0;
+  /** Overlay owner indexes of base tables. */
+  private readonly own = new TsLpmOwners();
 
   private reserve(words: number): number {
     const at = this.top;
@@ -117,7 +98,7 @@ export class TsLpm implements LpmKernel {
       root = this.freeDir24.pop() ?? this.reserve(DIR24_WORDS);
       this.pool.fill(0, root, root + DIR24_WORDS);
       this.dir24Count++;
-      this.shadows.set(t, { words: new Uint32Array(1 << 24), dirty: new Uint8Array(65536), list: new Uint16Array(65536), n: 0 });
+      this.shadows.create(t);
     } else if (rootBits === LPM_ROOT_WIDE) {
       root = this.freeWide.pop() ?? this.reserve(WIDE_WORDS);
       this.pool.fill(0, root, root + WIDE_WORDS);
@@ -145,7 +126,7 @@ export class TsLpm implements LpmKernel {
     const root = d[o + D_ROOT]!, bits = d[o + D_BITS]!;
     if (root !== 0) {
       this.freeChildren(root, 1 << bits);
-      if (bits === LPM_ROOT_DIR24) { this.freeDir24.push(root); this.dir24Count--; this.shadows.delete(t); this.dirtyTables.delete(t); }
+      if (bits === LPM_ROOT_DIR24) { this.freeDir24.push(root); this.dir24Count--; this.shadows.delete(t); }
       else if (bits === LPM_ROOT_WIDE) { this.freeWide.push(root); this.wideCount--; }
       else this.freePly(root);
     }
@@ -154,45 +135,12 @@ export class TsLpm implements LpmKernel {
     this.tableCount--;
   }
 
-  /** assembly/lpm/owners.ts lpmOwnerSet: a /24 slot's owner, or a whole /16 shared (0 or MANY). */
   ownerSet(base: number, slot: number, bits: number, owner: number): void {
-    let index = this.ownIndex[base];
-    if (!index) { index = new Uint32Array(65536).fill(NONE_CHUNK); this.ownIndex[base] = index; this.indexCount++; }
-    const hi = bits === LPM_OWNER_SLOT ? slot >>> 8 : slot;
-    let chunk = index[hi]!;
-    if (bits !== LPM_OWNER_SLOT) {
-      if (chunk !== NONE_CHUNK && chunk !== MANY_CHUNK) { this.freeChunks.push(chunk); this.chunkCount--; }
-      index[hi] = owner === LPM_OWNER_MANY ? MANY_CHUNK : NONE_CHUNK;
-      return;
-    }
-    if (chunk === NONE_CHUNK || chunk === MANY_CHUNK) { // shared: copy it into a chunk of its own
-      const from = chunk;
-      chunk = this.freeChunks.pop() ?? this.reserveChunk();
-      this.owners.copyWithin(chunk, from, from + CHUNK_WORDS);
-      index[hi] = chunk;
-      this.chunkCount++;
-    }
-    this.owners[chunk + (slot & 255)] = owner >>> 0;
+    this.own.set(base, slot, bits, owner);
   }
 
-  private reserveChunk(): number {
-    const at = this.ownersTop;
-    if (at + CHUNK_WORDS > this.owners.length) {
-      const next = new Uint32Array(this.owners.length * 2);
-      next.set(this.owners);
-      this.owners = next;
-    }
-    this.ownersTop = at + CHUNK_WORDS;
-    return at;
-  }
-
-  /** assembly/lpm/owners.ts lpmOwnerDrop. */
   ownerDrop(base: number): void {
-    const index = this.ownIndex[base];
-    if (!index) return;
-    for (const chunk of index) if (chunk !== NONE_CHUNK && chunk !== MANY_CHUNK) { this.freeChunks.push(chunk); this.chunkCount--; }
-    this.ownIndex[base] = undefined;
-    this.indexCount--;
+    this.own.drop(base);
   }
 
   /** Add or replace a route of an inline table, keeping the list longest first (masks compare as lengths do). */
@@ -242,7 +190,7 @@ export class TsLpm implements LpmKernel {
     const o = t << DESC_SHIFT;
     let p = this.desc[o + D_ROOT]!;
     if (p === 0) { this.inlineInsert(o, prefix, len, value); return; }
-    this.shadowTouch(t, prefix, len);
+    this.shadows.touch(t, prefix, len);
     let stride = this.desc[o + D_BITS]!;
     let end = stride;
     const lo = (len << 1) | 1;
@@ -293,7 +241,7 @@ export class TsLpm implements LpmKernel {
   remove(t: number, prefix: number, len: number, coverLen: number, coverValue: number): void {
     const o = t << DESC_SHIFT;
     if (this.desc[o + D_ROOT] === 0) { this.inlineRemove(o, prefix, len); return; }
-    this.shadowTouch(t, prefix, len);
+    this.shadows.touch(t, prefix, len);
     const rootBits = this.desc[o + D_BITS]!;
     const lo = coverLen === NO_COVER ? 0 : (coverLen << 1) | 1;
     const hi = coverLen === NO_COVER ? 0 : coverValue;
@@ -328,37 +276,6 @@ export class TsLpm implements LpmKernel {
   }
 
   /** After an update of prefix/len in table t: mark the /16 chunks it spans dirty, when t is DIR-24-8. */
-  private shadowTouch(t: number, prefix: number, len: number): void {
-    const sh = this.shadows.get(t);
-    if (!sh) return;
-    for (let k = prefix >>> 16, end = k + (len >= 16 ? 1 : 1 << (16 - len)); k < end; k++) {
-      if (sh.dirty[k] !== 0) continue;
-      sh.dirty[k] = 1;
-      sh.list[sh.n++] = k;
-    }
-    if (sh.n !== 0) this.dirtyTables.add(t);
-  }
-
-  /** Copy every dirty chunk of every shadow from its root; lookup calls it before reading any. */
-  private shadowFlush(): void {
-    const pool = this.pool;
-    for (const t of this.dirtyTables) {
-      const sh = this.shadows.get(t)!, root = this.desc[(t << DESC_SHIFT) + D_ROOT]!;
-      for (let j = 0; j < sh.n; j++) {
-        const k = sh.list[j]!;
-        for (let s = k << 8, end = s + 256; s < end; s++) sh.words[s] = shadowWord(pool[root + s * 2]!, pool[root + s * 2 + 1]!);
-        sh.dirty[k] = 0;
-      }
-      sh.n = 0;
-    }
-    this.dirtyTables.clear();
-  }
-
-  /**
-   * The leaf of one table for dst: its low word returned (0: no match), its value left
-   * in this.hi. A trie walk (one load per ply) or a scan of the inline list shortest
-   * first, so the longest match is the last one kept.
-   */
   /** A trie's leaf for dst from its root (shift: 32 - root bits): the low word; this.hi gets the value. */
   private walk(root: number, shift: number, dst: number): number {
     const pool = this.pool;
@@ -369,6 +286,11 @@ export class TsLpm implements LpmKernel {
     return lo;
   }
 
+  /**
+   * The leaf of one table for dst: its low word returned (0: no match), its value left
+   * in this.hi. A trie walk (one load per ply) or a scan of the inline list shortest
+   * first, so the longest match is the last one kept.
+   */
   private leafOf(o: number, dst: number): number {
     const d = this.desc;
     const root = d[o + D_ROOT]!;
@@ -390,18 +312,18 @@ export class TsLpm implements LpmKernel {
    */
   lookup(v: PacketVector, n: number): void {
     const desc = this.desc, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
-    if (this.dirtyTables.size !== 0) this.shadowFlush();
+    if (this.shadows.dirty) this.shadows.flush(this.pool, (t) => this.desc[(t << DESC_SHIFT) + D_ROOT]!);
     if (n > 0) { // a non-derived trie for packet 0: try the one-table path, which checks the rest in its pass 1
       const t = table[0]!;
       const o = t < LPM_MAX_TABLES ? t << DESC_SHIFT : 0;
       if (desc[o + D_ROOT] !== 0 && desc[o + D_BASE] === 0 && this.lookupTrie(v, n, t, desc[o + D_ROOT]!, desc[o + D_BITS]!)) return;
     }
-    const baseOf = this.baseOf, owners = this.owners;
+    const baseOf = this.baseOf, owners = this.own.owners;
     for (let i = 0; i < n;) {
       const dst = dstIp[i]!, t0 = table[i]!;
       const t = t0 < LPM_MAX_TABLES ? t0 : 0; // table 0: all zero, a miss
       const base = baseOf[t]!;
-      const index = this.ownIndex[base]; // none for 0
+      const index = this.own.index[base]; // none for 0
       if (index && desc[(base << DESC_SHIFT) + D_BITS] === LPM_ROOT_WIDE) { i = this.lookupDerived(v, i, n, base, index); continue; }
       // Not derived (the same for a whole vector of one table: predicted), or on a base
       // without overlay owners or with another layout (a tiny cluster's inline list): one packet.
@@ -425,7 +347,7 @@ export class TsLpm implements LpmKernel {
    * kernel's lookupDerived: the base's root and index in locals, a constant root shift.
    */
   private lookupDerived(v: PacketVector, i: number, n: number, base: number, index: Uint32Array): number {
-    const owners = this.owners, baseOf = this.baseOf, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
+    const owners = this.own.owners, baseOf = this.baseOf, table = v.table, dstIp = v.dstIp, result = v.result, result2 = v.result2;
     const pool = this.pool, root = this.desc[(base << DESC_SHIFT) + D_ROOT]!;
     for (; i < n; i++) {
       const t = table[i]!;
@@ -460,7 +382,7 @@ export class TsLpm implements LpmKernel {
     const result = v.result, result2 = v.result2;
     let other = 0;
     if (bits === LPM_ROOT_DIR24) {
-      const words = this.shadows.get(t)!.words;
+      const words = this.shadows.words(t);
       for (let i = 0; i < n; i++) { other |= table[i]! ^ t; firstLo[i] = words[dstIp[i]! >>> 8]!; }
       if (other !== 0) return false;
       for (let i = 0; i < n; i++) {
@@ -507,7 +429,7 @@ export class TsLpm implements LpmKernel {
 
   bytes(): number {
     return this.tableCount * LPM_DESC_BYTES + this.plyCount * PLY_WORDS * 4 + this.wideCount * WIDE_WORDS * 4
-      + this.dir24Count * DIR24_WORDS * 4 + this.shadows.size * LPM_SHADOW_BYTES
-      + this.indexCount * 65536 * 4 + this.chunkCount * CHUNK_WORDS * 4;
+      + this.dir24Count * DIR24_WORDS * 4 + this.shadows.bytes()
+      + this.own.bytes();
   }
 }
