@@ -2,7 +2,7 @@
 import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, LPM_MISS, LPM_MAX_TABLES, VEC_FIELD_BYTES } from '../shared/vector';
 import { LPM_ROOT_WIDE, LPM_ROOT_DIR24, LPM_SHADOW_VALUE_SHIFT, LPM_SHADOW_ROOT, LPM_OWNER_MANY } from '../shared/lpm';
 import { VEC, VEC_SCRATCH, get, set } from '../vector';
-import { D_ROOT, D_BITS, D_BASE, D_COUNT, D_VALUE, D_PREFIX, D_MASK, D_SHADOW, baseOf, ownOf, isPly, leafLen, terminal,
+import { D_ROOT, D_BITS, D_BASE, D_COUNT, D_VALUE, D_PREFIX, D_MASK, D_SHADOW, baseOf, ownOf, isPly, terminal,
   descriptors, descOf } from './layout';
 import { dirtyTables, shadowFlush } from './shadow';
 import { ownerOf } from './owners';
@@ -118,8 +118,13 @@ function lookupTrie(n: i32, d: usize, t: u32): bool {
 // @ts-ignore: decorator
 @inline function setLeafAt(o: usize, leaf: u64): void {
   store<u32>(o, <u32>(leaf >>> 32), AT_RESULT);
-  store<u32>(o, select<u32>(leafLen(leaf), LPM_MISS, <u32>leaf != 0), AT_RESULT2);
+  // A terminal's low word is (len << 1) | 1 and empty is 0, so (low - 1) >> 1, an
+  // arithmetic shift, is the length or -1, LPM_MISS: three instructions, where selecting
+  // between the length field and LPM_MISS took seven.
+  store<u32>(o, <u32>(<i32>(<u32>leaf - 1) >> 1), AT_RESULT2);
 }
+
+if (LPM_MISS != 0xffffffff) ERROR('setLeafAt writes -1 for a miss: LPM_MISS must be 0xffffffff');
 
 /**
  * Batched lookup of packets 0..n-1: (F_TABLE, F_DST_IP) -> F_RESULT = route value and
