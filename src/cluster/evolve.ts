@@ -1,5 +1,6 @@
-import type { EventEnvelope } from '../../engine/codec/index.js';
-import type { ClusterEventMap, ClusterEventType } from './events.js';
+import type { EventEnvelope, FieldCursor } from '../../engine/codec/index.js';
+import type { DirectFold } from '../../engine/replay/index.js';
+import { clusterEventFields, type ClusterEventMap, type ClusterEventType } from './events.js';
 import type { ClusterState, LastPod } from './ClusterState.js';
 import { nsKey, ownerKey, workloadKey, type Service } from './types.js';
 
@@ -181,3 +182,46 @@ export function evolveCluster(state: ClusterState, e: EventEnvelope): ClusterSta
   state.time = e.time;
   return state;
 }
+
+// The bulk of a scale log, folded from the stored fields (see DirectFold): each fold reads
+// its fields into one reused data object, every field set, and hands it to the same
+// handler evolve uses. The handlers keep no reference to their data object's self (only
+// to its values), so reusing it is safe; it saves an object per event and the decode.
+const created: ClusterEventMap['PodCreated'] = {
+  namespace: '', name: '', labels: {}, containers: [], nodeSelector: undefined, tolerations: undefined,
+  hostNetwork: undefined, owner: undefined, targetNode: undefined,
+};
+const scheduled: ClusterEventMap['PodScheduled'] = { namespace: '', name: '', node: '', ip: '' };
+
+/** Events the cluster folds straight from their stored fields (Projection.direct). */
+export const clusterDirectFolds: Record<string, DirectFold<ClusterState>> = {
+  PodCreated: {
+    fields: clusterEventFields.PodCreated,
+    fold(s: ClusterState, c: FieldCursor, seq: number, time: number): boolean {
+      // Locals first: nothing may change unless every field reads (c.done()).
+      const namespace = c.str(), name = c.str(), labels = c.value(), containers = c.value(), nodeSelector = c.value();
+      const tolerations = c.value(), hostNetwork = c.value(), owner = c.value(), targetNode = c.str();
+      if (!c.done()) return false;
+      const d = created as Record<keyof typeof created, unknown>;
+      d.namespace = namespace; d.name = name; d.labels = labels; d.containers = containers; d.nodeSelector = nodeSelector;
+      d.tolerations = tolerations; d.hostNetwork = hostNetwork; d.owner = owner; d.targetNode = targetNode;
+      handlers.PodCreated(s, created, time);
+      s.seq = seq;
+      s.time = time;
+      return true;
+    },
+  },
+  PodScheduled: {
+    fields: clusterEventFields.PodScheduled,
+    fold(s: ClusterState, c: FieldCursor, seq: number, time: number): boolean {
+      const namespace = c.str(), name = c.str(), node = c.str(), ip = c.str();
+      if (!c.done()) return false;
+      const d = scheduled as Record<keyof typeof scheduled, unknown>;
+      d.namespace = namespace; d.name = name; d.node = node; d.ip = ip;
+      handlers.PodScheduled(s, scheduled, time);
+      s.seq = seq;
+      s.time = time;
+      return true;
+    },
+  },
+};
