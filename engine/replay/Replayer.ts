@@ -145,6 +145,7 @@ export class Replayer<S> {
   fold(from: StateAt<S>, toSeq: number, onEvent?: (e: EventEnvelope, state: S) => void): StateAt<S> {
     let { state, seq, time } = from;
     const due = this.snapshotsDue(seq, toSeq);
+    let next = 0; // due[next]: the next snapshot to take (a Set lookup per event was ~2% of a replay)
     const evolve = this.projection.evolve;
     const env = new ChunkEnvelope();
     const direct = onEvent === undefined && this.direct.size > 0 ? this.direct : undefined;
@@ -164,7 +165,7 @@ export class Replayer<S> {
           time = e.time;
           onEvent?.(e, state);
         }
-        if (due.has(seq)) this.saveSnapshot({ state, seq, time, fromSnapshot: from.fromSnapshot });
+        if (seq === due[next]) { this.saveSnapshot({ state, seq, time, fromSnapshot: from.fromSnapshot }); next++; }
       }
     }
     if (seq < toSeq) throw new CorruptLogError(seq + 1, `missing: the log ends at ${seq}, expected events up to ${toSeq}`);
@@ -182,16 +183,16 @@ export class Replayer<S> {
   }
 
   /**
-   * Multiples of the snapshot interval in (fromSeq, toSeq] that have no snapshot yet. A
-   * snapshot a writer took a little past a multiple (at the end of its batch) counts
-   * for that multiple; one of another projection version (stale) does not.
+   * Multiples of the snapshot interval in (fromSeq, toSeq] that have no snapshot yet, in
+   * order. A snapshot a writer took a little past a multiple (at the end of its batch)
+   * counts for that multiple; one of another projection version (stale) does not.
    */
-  private snapshotsDue(fromSeq: number, toSeq: number): Set<number> {
+  private snapshotsDue(fromSeq: number, toSeq: number): number[] {
+    if (this.every <= 0 || toSeq - fromSeq < this.every) return [];
     const due = new Set<number>();
-    if (this.every <= 0 || toSeq - fromSeq < this.every) return due;
     for (let s = (Math.floor(fromSeq / this.every) + 1) * this.every; s <= toSeq; s += this.every) due.add(s);
     for (const s of this.log.snapshotSeqs(this.projection.name, this.projection.version)) due.delete(Math.floor(s / this.every) * this.every);
-    return due;
+    return [...due];
   }
 
   /** Save the state as a snapshot at its sequence. */
