@@ -25,6 +25,8 @@ export class FieldCursor {
   private i = 0;
   /** Whether a field held something its read method does not return (see done()). */
   private odd = false;
+  /** Where the last strBytes() field's bytes start in `bytes`. */
+  at = 0;
 
   constructor(codec: EventCodec, reader: MsgpackReader, fields: readonly string[], version: number, last: SharedParts) {
     this.codec = codec;
@@ -54,6 +56,41 @@ export class FieldCursor {
     if (typeof v === 'string') return v;
     this.odd = true;
     return undefined;
+  }
+
+  /**
+   * A string field left as bytes (no string made): returns its length in bytes, with
+   * `at` where they start in `bytes`; -1 when it is absent (nil). Another type: -1, and
+   * done() is false. May throw MsgpackError.
+   */
+  strBytes(): number {
+    const r = this.r;
+    this.i++;
+    const t = r.pos < this.end ? r.buf[r.pos]! : -1;
+    let len: number;
+    if (t >= 0xa0 && t < 0xc0) { len = t & 0x1f; r.pos++; }
+    else if (t === 0xc0) { r.pos++; return -1; }
+    else if (t === 0xd9 && r.pos + 1 < this.end) { len = r.buf[r.pos + 1]!; r.pos += 2; }
+    else { r.value(); this.odd = true; return -1; } // another type, or a string too long for what this is for
+    if (r.pos + len > this.end) { this.odd = true; return -1; }
+    this.at = r.pos;
+    r.pos += len;
+    return len;
+  }
+
+  /** The bytes strBytes() points into (the stored chunk). */
+  get bytes(): Uint8Array {
+    return this.r.buf;
+  }
+
+  /** The string a strBytes() field holds (`at` and length as it gave them), as str() would have read it. */
+  text(at: number, len: number): string {
+    const r = this.r;
+    const pos = r.pos;
+    r.pos = at;
+    const s = r.strBody(len);
+    r.pos = pos;
+    return s;
   }
 
   /**

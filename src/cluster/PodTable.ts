@@ -232,16 +232,33 @@ export class PodTable implements Map<string, Pod>, KeyHolder {
 
   /** A node and address for a pod: it runs there (PodScheduled). */
   bind(slot: number, node: string, ip: string, time: number): void {
-    const d = this.cols.dicts;
-    const c = this.cols.codes;
-    c.node[slot] = d.node.code(node);
     this.ips.set(slot, ip);
+    this.bound(slot, this.cols.dicts.node.code(node), time);
+  }
+
+  /** bind() with the node as its code (nodeCodeAscii) and the address as its number (a dotted quad's). */
+  bindCoded(slot: number, node: number, ip: number, time: number): void {
+    this.ips.setNumber(slot, ip);
+    this.bound(slot, node, time);
+  }
+
+  /** The node column's code of a node name given as ASCII bytes (Dict.codeAscii), or -1. */
+  nodeCodeAscii(b: Uint8Array, at: number, len: number): number {
+    return this.cols.dicts.node.codeAscii(b, at, len);
+  }
+
+  private bound(slot: number, node: number, time: number): void {
+    const c = this.cols.codes;
+    c.node[slot] = node;
     c.phase[slot] = this.running;
     this.startedAt[slot] = time;
     c.reason[slot] = 0;
     c.message[slot] = 0;
     const p = this.objs[slot];
-    if (p !== undefined) { p.node = node; p.ip = ip; p.phase = 'Running'; p.startedAt = time; p.reason = undefined; p.message = undefined; }
+    if (p !== undefined) {
+      p.node = this.cols.dicts.node.values[node] as string; p.ip = this.ips.get(slot); p.phase = 'Running'; p.startedAt = time;
+      p.reason = undefined; p.message = undefined;
+    }
   }
 
   /** Why a pod is not running (PodUnschedulable). */

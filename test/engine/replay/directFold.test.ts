@@ -116,6 +116,37 @@ describe('direct folds', () => {
     }
   });
 
+  it('read a string field as bytes, short and long, and leave one too long for that to the decoded path', () => {
+    const log = fresh();
+    const c = codec();
+    const keys = ['k', 'x'.repeat(31), 'y'.repeat(40), 'z'.repeat(300), 'é'.repeat(3)]; // fixstr, fixstr, str8, str16, UTF-8
+    log.append(keys.map((key, i) => c.encode(i, 'Tagged', `kv/${i}`, { key, value: i })));
+    const seen: string[] = [];
+    const bytesKv: Projection<Kv> = {
+      ...kv(false),
+      direct: {
+        Tagged: {
+          fields: ['key', 'value', 'tags'],
+          fold(st, f, seq, time) {
+            const len = f.strBytes(), at = f.at, value = f.value(), tags = f.value();
+            if (!f.done()) return false;
+            seen.push(Buffer.from(f.bytes.subarray(at, at + len)).toString('utf8'));
+            evolveTagged(st, f.text(at, len), value, tags);
+            st.direct++;
+            st.seq = seq;
+            st.time = time;
+            return true;
+          },
+        },
+      },
+    };
+    const s = new Replayer(log, c, bytesKv, { snapshotEvery: 0 }).stateAt().state;
+    expect(s.rows.map((r) => r[0])).toEqual(keys);
+    expect(seen).toEqual(keys.filter((k) => k.length !== 300));
+    expect(s.direct).toBe(4);
+    log.close();
+  });
+
   it('are not used when the schema\'s fields differ from the ones the fold reads', () => {
     const log = fresh();
     const other = new EventCodec().register({ type: 'Tagged', version: 2, fields: ['value', 'key', 'tags'] }, { type: 'Dropped', version: 1, fields: ['key'] });
