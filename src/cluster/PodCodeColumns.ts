@@ -28,11 +28,6 @@ export class PodCodeColumns {
     this.codes = Object.fromEntries(CODE_FIELDS.map((f) => [f, new Uint32Array(cap)])) as Record<CodeField, Uint32Array>;
   }
 
-  /** The value of a column in a slot. */
-  value(f: CodeField, slot: number): unknown {
-    return this.dicts[f].values[this.codes[f][slot]!];
-  }
-
   /**
    * Code a new pod's spec parts (all but its namespace and name) into `slot`. A part
    * equal to that of the pod in slot `sibling` (same namespace and owner; -1: none) is

@@ -123,7 +123,7 @@ export class PodTable implements Map<string, Pod>, KeyHolder {
   }
 
   namespace(slot: number): string {
-    return this.cols.value('namespace', slot) as string;
+    return this.cols.dicts.namespace.values[this.cols.codes.namespace[slot]!] as string;
   }
 
   /** The IP of the pod in a slot (its Pod object's, once built: the same string). */
@@ -145,7 +145,7 @@ export class PodTable implements Map<string, Pod>, KeyHolder {
   }
 
   owner(slot: number): OwnerRef | undefined {
-    return this.cols.value('owner', slot) as OwnerRef | undefined;
+    return this.cols.dicts.owner.values[this.cols.codes.owner[slot]!] as OwnerRef | undefined;
   }
 
   /** The pod in a slot, as an object (built once, then cached and kept current). */
