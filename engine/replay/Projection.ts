@@ -29,7 +29,11 @@ export interface Projection<S> {
   readonly version: number;
   initialState(): S;
   evolve(state: S, event: EventEnvelope): S;
-  /** Optional: event types a fold may read without decoding them (see DirectFold). */
+  /**
+   * Optional: event types a fold may read without decoding them (see DirectFold). They
+   * bypass `evolve`: a projection made from another with an evolve of its own (a spread
+   * plus a wrapper) must leave this out.
+   */
   readonly direct?: Readonly<Record<string, DirectFold<S>>>;
   /** Plain data (msgpack-encodable) that `fromSnapshot` turns back into an equal state. */
   toSnapshot(state: S): unknown;
