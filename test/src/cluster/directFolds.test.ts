@@ -30,7 +30,7 @@ function clusterEvents(c: EventCodec, pods: number, seed: number): EncodedEvent[
   const pending: { namespace: string; name: string }[] = [];
   for (let i = 0; i < pods; i++) {
     const namespace = r() % 4 === 0 ? 'kube-system' : 'default';
-    const name = `p-${r() % (pods >> 1)}`; // some keys are created again
+    const name = `${r() % 23 === 0 ? 'pö' : 'p'}-${r() % (pods >> 1)}`; // some keys are created again, some are not ASCII
     const owner = r() % 5 === 0 ? undefined : { kind: 'ReplicaSet', name: `rs-${r() % 3}` };
     const d: ClusterEventMap['PodCreated'] = {
       namespace, name, labels: { app: `a${r() % 2}` },
