@@ -1,6 +1,7 @@
 import { MsgpackError, MsgpackReader } from './MsgpackReader.js';
 import { MsgpackWriter } from './MsgpackWriter.js';
 import type { EventSchema } from './EventSchema.js';
+import { FieldCursor } from './FieldCursor.js';
 
 /** A decoded event as the rest of podnet sees it. */
 export interface EventEnvelope<T extends string = string, D = Record<string, unknown>> {
@@ -32,6 +33,9 @@ interface LastPart {
   value: unknown;
 }
 
+/** Per field of one field list: the last array or map read there (see sharedPart). */
+export type SharedParts = (LastPart | undefined)[];
+
 /** Larger parts are decoded each time (comparing them would cost about as much). */
 const MAX_SHARED_BYTES = 512;
 
@@ -54,7 +58,7 @@ function fieldWriter(fields: readonly string[]): FieldWriter {
 }
 
 /** Reads one field list's values (the array header already read) into a data object. */
-type FieldReader = (codec: EventCodec, r: MsgpackReader, last: (LastPart | undefined)[] | undefined) => Record<string, unknown>;
+type FieldReader = (codec: EventCodec, r: MsgpackReader, last: SharedParts | undefined) => Record<string, unknown>;
 
 /**
  * A FieldReader for one field list. Absent optional fields are stored as nil and left
@@ -93,7 +97,7 @@ export class EventCodec {
   private readonly writer = new MsgpackWriter();
   private readonly reader = new MsgpackReader();
   /** Per field list (one per schema version): its reader and the last array or map read at each field. */
-  private readonly readers = new Map<readonly string[], { read: FieldReader; last: (LastPart | undefined)[] }>();
+  private readonly readers = new Map<readonly string[], { read: FieldReader; last: SharedParts }>();
 
   /** Register event schemas; registering a type twice is a programming error. */
   register(...schemas: EventSchema[]): this {
@@ -156,8 +160,7 @@ export class EventCodec {
     try {
       const n = r.arrayLength();
       if (n !== fields.length) throw new DecodeFailure(`${type} v${version} payload should be an array of ${fields.length} fields, found ${n}`);
-      let f = this.readers.get(fields);
-      if (f === undefined) this.readers.set(fields, (f = { read: fieldReader(fields), last: new Array<LastPart | undefined>(n).fill(undefined) }));
+      const f = this.readerOf(fields);
       data = f.read(this, r, share ? f.last : undefined);
     } catch (e) {
       if (e instanceof MsgpackError) throw new DecodeFailure(`${type} payload does not decode as msgpack (${e.message})`);
@@ -167,11 +170,28 @@ export class EventCodec {
     return data;
   }
 
+  private readerOf(fields: readonly string[]): { read: FieldReader; last: SharedParts } {
+    let f = this.readers.get(fields);
+    if (f === undefined) this.readers.set(fields, (f = { read: fieldReader(fields), last: new Array<LastPart | undefined>(fields.length).fill(undefined) }));
+    return f;
+  }
+
+  /**
+   * A cursor over stored events of a type at its current schema version, for a direct
+   * fold (see FieldCursor). It shares parts with `decodeRange(..., share)` of that type:
+   * either path gives the same object for a part equal to the last one read.
+   */
+  cursor(type: string): FieldCursor {
+    const s = this.schemas.get(type);
+    if (!s) throw new Error(`event type ${type} is not registered`);
+    return new FieldCursor(this, this.reader, s.fields, s.version, this.readerOf(s.fields).last);
+  }
+
   /**
    * Field `i` at the reader: with `last` (sharing), an array or map equal to the last
    * one read there is that same object (sharedPart). Called by FieldReaders.
    */
-  field(last: (LastPart | undefined)[] | undefined, i: number): unknown {
+  field(last: SharedParts | undefined, i: number): unknown {
     return last !== undefined && isContainer(this.reader.buf[this.reader.pos]) ? this.sharedPart(last, i) : this.reader.value();
   }
 
@@ -181,7 +201,7 @@ export class EventCodec {
    * bytes, and msgpack is prefix-free, so these bytes are the same value.
    */
 
-  private sharedPart(last: (LastPart | undefined)[], i: number): unknown {
+  private sharedPart(last: SharedParts, i: number): unknown {
     const r = this.reader;
     const b = r.buf;
     const from = r.pos;

@@ -12,20 +12,15 @@
 //
 // Fields whose values repeat (namespace, node, phase, and the spec parts a workload's
 // pods share by identity: labels, containers, owner, ...) are stored as codes into a
-// per-column list of distinct values (Dict). Names, unique per pod, are a string column
+// per-column list of distinct values (PodCodeColumns). Names, unique per pod, are a string column
 // that a restore fills lazily from one joined text (LazyStrings); IPs are numbers
 // (IpColumn). Keys are found through an open-addressing index over key hashes, kept in
-// typed arrays. Slot order is Map order: a new key appends, a key set again keeps its
+// typed arrays (PodKeyIndex). Slot order is Map order: a new key appends, a key set again keeps its
 // slot, a deleted slot is a hole until the table compacts.
-import { bytesOf, Dict, f64Of, hashChars, IpColumn, type IpSnapshot, LazyStrings, LITTLE_ENDIAN, maxOf, nsHash, u16Of, u32Of } from './podColumns.js';
+import { PodCodeColumns, type CodeColumnsSnapshot, type PodSpec } from './PodCodeColumns.js';
+import { bytesOf, f64Of, hashChars, IpColumn, type IpSnapshot, LazyStrings, LITTLE_ENDIAN, nsHash } from './podColumns.js';
+import { PodKeyIndex, type KeyHolder } from './PodKeyIndex.js';
 import type { OwnerRef, Pod } from './types.js';
-
-/** What a pod is created with (PodCreated's data). */
-export type PodSpec = Pick<Pod, 'namespace' | 'name' | 'labels' | 'containers' | 'nodeSelector' | 'tolerations' | 'hostNetwork' | 'owner' | 'targetNode'>;
-
-/** Code columns, in Pod field order. */
-const DICT_FIELDS = ['namespace', 'labels', 'containers', 'nodeSelector', 'tolerations', 'hostNetwork', 'owner', 'targetNode', 'phase', 'reason', 'message', 'node'] as const;
-type DictField = (typeof DICT_FIELDS)[number];
 
 /** What a snapshot stores of a pod table (plain data; typed arrays as their bytes). */
 export interface PodTableSnapshot {
@@ -33,7 +28,7 @@ export interface PodTableSnapshot {
   /** Byte order of the typed arrays: a snapshot from a host of the other order is not read. */
   littleEndian: boolean;
   /** Per column: its distinct values and each pod's code, in bytes of `width` (1, 2 or 4: the fewest that hold every code). */
-  dicts: Record<DictField, { values: unknown[]; width: number; codes: Uint8Array }>;
+  dicts: CodeColumnsSnapshot;
   names: { text: string; ends: Uint8Array };
   ips: IpSnapshot;
   createdAt: Uint8Array;
@@ -42,23 +37,19 @@ export interface PodTableSnapshot {
 }
 
 /** Pods by `namespace/name`, column-stored (see the head comment): a Map plus the changes evolve makes. */
-export class PodTable implements Map<string, Pod> {
+export class PodTable implements Map<string, Pod>, KeyHolder {
   /** Slots in use, holes included. */
   private count = 0;
   private live = 0;
   private cap: number;
-  private readonly dicts: Record<DictField, Dict>;
-  private codes: Record<DictField, Uint32Array>;
+  private cols: PodCodeColumns;
   private names: LazyStrings;
   private ips: IpColumn;
   private createdAt: Float64Array;
   private startedAt: Float64Array;
   /** 1 for a slot holding a pod, 0 for a hole. */
   private alive: Uint8Array;
-  private hashes: Int32Array;
-  /** Open addressing over key hashes: slot + 1, 0 free, -1 a deleted entry. */
-  private index: Int32Array;
-  private indexUsed = 0;
+  private index: PodKeyIndex;
   /** Keys built so far (see key()); a slot keeps its key for life. */
   private keys_: (string | undefined)[] | undefined = undefined;
   /** Pod objects built so far (see pod()). */
@@ -71,23 +62,21 @@ export class PodTable implements Map<string, Pod> {
 
   constructor(cap = 1024) {
     this.cap = cap;
-    this.dicts = Object.fromEntries(DICT_FIELDS.map((f) => [f, new Dict()])) as Record<DictField, Dict>;
-    this.codes = Object.fromEntries(DICT_FIELDS.map((f) => [f, new Uint32Array(cap)])) as Record<DictField, Uint32Array>;
+    this.cols = new PodCodeColumns(cap);
     this.names = new LazyStrings();
     this.ips = new IpColumn(cap);
     this.createdAt = new Float64Array(cap);
     this.startedAt = new Float64Array(cap);
     this.alive = new Uint8Array(cap);
-    this.hashes = new Int32Array(cap);
-    this.index = new Int32Array(indexSize(cap));
+    this.index = new PodKeyIndex(cap);
     this.objs = [];
     this.codePhases();
   }
 
   /** (Re)read the codes of the phases evolve sets, once the phase dictionary is set. */
   private codePhases(): void {
-    this.pending = this.dicts.phase.code('Pending');
-    this.running = this.dicts.phase.code('Running');
+    this.pending = this.cols.dicts.phase.code('Pending');
+    this.running = this.cols.dicts.phase.code('Running');
   }
 
   get size(): number {
@@ -102,19 +91,13 @@ export class PodTable implements Map<string, Pod> {
 
   /** The slot of `namespace/name`, or -1. */
   find(namespace: string, name: string): number {
-    const nc = this.dicts.namespace.find(namespace);
-    return nc < 0 ? -1 : this.lookup(nc, name, hashChars(this.nsHashOf(nc), name, 0, name.length));
+    const nc = this.cols.dicts.namespace.find(namespace);
+    return nc < 0 ? -1 : this.index.find(hashChars(this.nsHashOf(nc), name, 0, name.length), this, nc, name);
   }
 
-  /** The slot of a name in a namespace (by code) whose key hashes to `h`, or -1. */
-  private lookup(nc: number, name: string, h: number): number {
-    const idx = this.index;
-    const mask = idx.length - 1;
-    for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = idx[i]!;
-      if (e === 0) return -1;
-      if (e > 0 && this.hashes[e - 1] === h && this.codes.namespace[e - 1] === nc && this.names.is(e - 1, name)) return e - 1;
-    }
+  /** Whether a slot holds the pod `name` in the namespace with code `nc` (PodKeyIndex asks). */
+  holds(slot: number, nc: number, name: string): boolean {
+    return this.cols.codes.namespace[slot] === nc && this.names.is(slot, name);
   }
 
   /** The slot of a key `namespace/name`, or -1. */
@@ -140,7 +123,7 @@ export class PodTable implements Map<string, Pod> {
   }
 
   namespace(slot: number): string {
-    return this.dicts.namespace.values[this.codes.namespace[slot]!] as string;
+    return this.cols.dicts.namespace.values[this.cols.codes.namespace[slot]!] as string;
   }
 
   /** The IP of the pod in a slot (its Pod object's, once built: the same string). */
@@ -162,7 +145,7 @@ export class PodTable implements Map<string, Pod> {
   }
 
   owner(slot: number): OwnerRef | undefined {
-    return this.dicts.owner.values[this.codes.owner[slot]!] as OwnerRef | undefined;
+    return this.cols.dicts.owner.values[this.cols.codes.owner[slot]!] as OwnerRef | undefined;
   }
 
   /** The pod in a slot, as an object (built once, then cached and kept current). */
@@ -171,8 +154,8 @@ export class PodTable implements Map<string, Pod> {
   }
 
   private build(slot: number): Pod {
-    const d = this.dicts;
-    const c = this.codes;
+    const d = this.cols.dicts;
+    const c = this.cols.codes;
     const started = this.startedAt[slot]!;
     // Every field spelled out, absent ones as undefined, in one literal: all pods share one
     // hidden class (an object spread gave each pod its own V8 map: slow, megamorphic access).
@@ -227,8 +210,8 @@ export class PodTable implements Map<string, Pod> {
   put(p: Pod): number {
     const r = this.create(p, p.createdAt, -1);
     const slot = r < 0 ? -1 - r : r;
-    const c = this.codes;
-    const d = this.dicts;
+    const c = this.cols.codes;
+    const d = this.cols.dicts;
     c.phase[slot] = d.phase.code(p.phase);
     c.reason[slot] = d.reason.code(p.reason);
     c.message[slot] = d.message.code(p.message);
@@ -249,22 +232,39 @@ export class PodTable implements Map<string, Pod> {
 
   /** A node and address for a pod: it runs there (PodScheduled). */
   bind(slot: number, node: string, ip: string, time: number): void {
-    const d = this.dicts;
-    const c = this.codes;
-    c.node[slot] = d.node.code(node);
     this.ips.set(slot, ip);
+    this.bound(slot, this.cols.dicts.node.code(node), time);
+  }
+
+  /** bind() with the node as its code (nodeCodeAscii) and the address as its number (a dotted quad's). */
+  bindCoded(slot: number, node: number, ip: number, time: number): void {
+    this.ips.setNumber(slot, ip);
+    this.bound(slot, node, time);
+  }
+
+  /** The node column's code of a node name given as ASCII bytes (Dict.codeAscii), or -1. */
+  nodeCodeAscii(b: Uint8Array, at: number, len: number): number {
+    return this.cols.dicts.node.codeAscii(b, at, len);
+  }
+
+  private bound(slot: number, node: number, time: number): void {
+    const c = this.cols.codes;
+    c.node[slot] = node;
     c.phase[slot] = this.running;
     this.startedAt[slot] = time;
     c.reason[slot] = 0;
     c.message[slot] = 0;
     const p = this.objs[slot];
-    if (p !== undefined) { p.node = node; p.ip = ip; p.phase = 'Running'; p.startedAt = time; p.reason = undefined; p.message = undefined; }
+    if (p !== undefined) {
+      p.node = this.cols.dicts.node.values[node] as string; p.ip = this.ips.get(slot); p.phase = 'Running'; p.startedAt = time;
+      p.reason = undefined; p.message = undefined;
+    }
   }
 
   /** Why a pod is not running (PodUnschedulable). */
   unschedulable(slot: number, reason: string, message: string): void {
-    this.codes.reason[slot] = this.dicts.reason.code(reason);
-    this.codes.message[slot] = this.dicts.message.code(message);
+    this.cols.codes.reason[slot] = this.cols.dicts.reason.code(reason);
+    this.cols.codes.message[slot] = this.cols.dicts.message.code(message);
     const p = this.objs[slot];
     if (p !== undefined) { p.reason = reason; p.message = message; }
   }
@@ -286,48 +286,25 @@ export class PodTable implements Map<string, Pod> {
     this.alive[slot] = 0;
     this.live--;
     this.objs[slot] = undefined;
-    const idx = this.index;
-    const mask = idx.length - 1;
-    for (let i = this.hashes[slot]! & mask; ; i = (i + 1) & mask) {
-      if (idx[i] === slot + 1) { idx[i] = -1; break; }
-    }
+    this.index.remove(slot);
     if (this.count - this.live > 1024 && this.count - this.live > this.live) { this.compact(); return true; }
     return false;
   }
 
   /**
    * Start a pod (PodCreated): Pending, in a new slot, or in its key's slot when the key
-   * is taken. Returns the slot, or -1 - slot when the key was there already.
-   *
-   * A workload's pods are created one after another with the same spec, so a part equal
-   * to that of the pod in slot `sibling` (the one created before; same namespace and
-   * owner) is stored as its very code: replayed pods share their labels and containers
-   * as live ones (stamped from one template) do, and the part is stored once.
+   * is taken. Returns the slot, or -1 - slot when the key was there already. Its spec
+   * parts equal to the pod's in slot `sibling` (the one created before) are stored as
+   * that pod's codes (PodCodeColumns.codeSpec).
    */
   create(p: PodSpec, createdAt: number, sibling: number): number {
-    const c = this.codes;
-    const d = this.dicts;
-    const nc = d.namespace.code(p.namespace);
+    const c = this.cols.codes;
+    const nc = this.cols.dicts.namespace.code(p.namespace);
     const h = hashChars(this.nsHashOf(nc), p.name, 0, p.name.length);
-    let slot = this.lookup(nc, p.name, h);
+    let slot = this.index.find(h, this, nc, p.name);
     const fresh = slot < 0;
     if (fresh) slot = this.append(nc, p.name, h);
-    const sib = sibling >= 0 && c.namespace[sibling] === nc && sameOwner(d.owner.values[c.owner[sibling]!] as OwnerRef | undefined, p.owner) ? sibling : -1;
-    if (sib >= 0) {
-      c.owner[slot] = c.owner[sib]!;
-      c.labels[slot] = sameData(d.labels.values[c.labels[sib]!], p.labels) ? c.labels[sib]! : d.labels.code(p.labels);
-      c.containers[slot] = sameData(d.containers.values[c.containers[sib]!], p.containers) ? c.containers[sib]! : d.containers.code(p.containers);
-      c.nodeSelector[slot] = sameData(d.nodeSelector.values[c.nodeSelector[sib]!], p.nodeSelector) ? c.nodeSelector[sib]! : d.nodeSelector.code(p.nodeSelector);
-      c.tolerations[slot] = sameData(d.tolerations.values[c.tolerations[sib]!], p.tolerations) ? c.tolerations[sib]! : d.tolerations.code(p.tolerations);
-    } else {
-      c.owner[slot] = d.owner.code(p.owner);
-      c.labels[slot] = d.labels.code(p.labels);
-      c.containers[slot] = d.containers.code(p.containers);
-      c.nodeSelector[slot] = d.nodeSelector.code(p.nodeSelector);
-      c.tolerations[slot] = d.tolerations.code(p.tolerations);
-    }
-    c.hostNetwork[slot] = d.hostNetwork.code(p.hostNetwork);
-    c.targetNode[slot] = d.targetNode.code(p.targetNode);
+    this.cols.codeSpec(slot, p, sibling);
     c.phase[slot] = this.pending;
     c.reason[slot] = 0;
     c.message[slot] = 0;
@@ -342,53 +319,29 @@ export class PodTable implements Map<string, Pod> {
   private append(nc: number, name: string, h: number): number {
     if (this.count === this.cap) this.grow(this.cap * 2);
     const slot = this.count++;
-    this.codes.namespace[slot] = nc;
+    this.cols.codes.namespace[slot] = nc;
     // Written by index: a restored table's arrays have room past its pods already.
     this.names.set(slot, name);
     this.ips.set(slot, undefined);
     this.objs[slot] = undefined;
     this.alive[slot] = 1;
     this.live++;
-    this.hashes[slot] = h;
-    this.insertIndex(slot, h);
+    this.index.add(slot, h, this.alive, this.count, this.live);
     return slot;
   }
 
-  private insertIndex(slot: number, h: number): void {
-    if ((this.indexUsed + 1) * 2 > this.index.length) { this.rebuildIndex(); return; }
-    const idx = this.index;
-    const mask = idx.length - 1;
-    let i = h & mask;
-    while (idx[i] !== 0) i = (i + 1) & mask;
-    idx[i] = slot + 1;
-    this.indexUsed++;
-  }
-
-  /** The index of every live slot, sized for the table's capacity (drops deleted entries). */
-  private rebuildIndex(): void {
-    const idx = this.index = new Int32Array(indexSize(Math.max(this.cap, this.live * 2)));
-    const mask = idx.length - 1;
-    for (let s = 0; s < this.count; s++) {
-      if (this.alive[s] !== 1) continue;
-      let i = this.hashes[s]! & mask;
-      while (idx[i] !== 0) i = (i + 1) & mask;
-      idx[i] = s + 1;
-    }
-    this.indexUsed = this.live;
-  }
-
   private nsHashOf(code: number): number {
-    return this.nsHashes[code] ?? (this.nsHashes[code] = nsHash(this.dicts.namespace.values[code] as string));
+    return this.nsHashes[code] ?? (this.nsHashes[code] = nsHash(this.cols.dicts.namespace.values[code] as string));
   }
 
   private grow(cap: number): void {
     const n = this.count;
-    for (const f of DICT_FIELDS) { const a = new Uint32Array(cap); a.set(this.codes[f].subarray(0, n)); this.codes[f] = a; }
+    this.cols.grow(cap, n);
     const f64 = (x: Float64Array) => { const a = new Float64Array(cap); a.set(x.subarray(0, n)); return a; };
     this.createdAt = f64(this.createdAt);
     this.startedAt = f64(this.startedAt);
     const alive = new Uint8Array(cap); alive.set(this.alive.subarray(0, n)); this.alive = alive;
-    const hashes = new Int32Array(cap); hashes.set(this.hashes.subarray(0, n)); this.hashes = hashes;
+    this.index.grow(cap, n);
     this.ips.grow(cap, n);
     if (this.keys_) { const keys = new Array<string | undefined>(cap); for (let i = 0; i < n; i++) keys[i] = this.keys_[i]; this.keys_ = keys; }
     this.cap = cap;
@@ -407,28 +360,11 @@ export class PodTable implements Map<string, Pod> {
   /** The live pods as plain data, column by column (codes renumbered in slot order). */
   toSnapshot(slots: ArrayLike<number> = [...this.slots()]): PodTableSnapshot {
     const n = slots.length;
-    const dicts = {} as PodTableSnapshot['dicts'];
-    for (const f of DICT_FIELDS) {
-      const from = this.dicts[f].values;
-      const src = this.codes[f];
-      const renumber = new Map<number, number>([[0, 0]]);
-      const values: unknown[] = [undefined];
-      const codes = new Uint32Array(n);
-      for (let i = 0; i < n; i++) {
-        const c = src[slots[i]!]!;
-        let r = renumber.get(c);
-        if (r === undefined) { r = values.length; values.push(from[c]); renumber.set(c, r); }
-        codes[i] = r;
-      }
-      // Most columns have a few distinct values: a byte per pod, not four (a smaller snapshot to read and checksum).
-      const width = values.length <= 0x100 ? 1 : values.length <= 0x10000 ? 2 : 4;
-      dicts[f] = { values, width, codes: width === 1 ? new Uint8Array(codes) : width === 2 ? bytesOf(new Uint16Array(codes)) : bytesOf(codes) };
-    }
     const createdAt = new Float64Array(n);
     const startedAt = new Float64Array(n);
     for (let i = 0; i < n; i++) { createdAt[i] = this.createdAt[slots[i]!]!; startedAt[i] = this.startedAt[slots[i]!]!; }
     return {
-      count: n, littleEndian: LITTLE_ENDIAN, dicts,
+      count: n, littleEndian: LITTLE_ENDIAN, dicts: this.cols.toSnapshot(slots),
       names: LazyStrings.join(this.names, slots), ips: this.ips.toSnapshot(slots),
       createdAt: bytesOf(createdAt), startedAt: bytesOf(startedAt),
     };
@@ -442,15 +378,7 @@ export class PodTable implements Map<string, Pod> {
     // Room for the pods of a snapshot's tail of events: growing copies every column.
     const cap = n + Math.max(1024, n >> 2);
     const t = new PodTable(cap);
-    for (const f of DICT_FIELDS) {
-      const { values, width, codes } = snap.dicts[f];
-      const d = t.dicts[f] = Dict.of(values);
-      if (width !== 1 && width !== 2 && width !== 4) throw new Error('pod table snapshot: bad code width');
-      const c = width === 1 ? codes : width === 2 ? u16Of(codes, n) : u32Of(codes, n);
-      if (c.length !== n) throw new Error('pod table snapshot: a column has the wrong length');
-      t.codes[f].set(c);
-      if (maxOf(t.codes[f], n) >= d.values.length) throw new Error('pod table snapshot: code out of range');
-    }
+    t.cols.restore(snap.dicts, n);
     t.codePhases();
     t.names = LazyStrings.restore(snap.names, n, cap);
     t.ips = IpColumn.restore(snap.ips, n, cap);
@@ -459,42 +387,10 @@ export class PodTable implements Map<string, Pod> {
     t.alive.fill(1, 0, n);
     t.objs = new Array<Pod | undefined>(cap);
     t.count = t.live = n;
-    const nsCodes = t.codes.namespace;
-    const nsHashes = t.dicts.namespace.values.map((_, c) => (c === 0 ? 0 : t.nsHashOf(c)));
-    t.names.hashRestored(t.hashes, nsCodes, nsHashes);
-    t.rebuildIndex();
+    const nsCodes = t.cols.codes.namespace;
+    const nsHashes = t.cols.dicts.namespace.values.map((_, c) => (c === 0 ? 0 : t.nsHashOf(c)));
+    t.names.hashRestored(t.index.hashes, nsCodes, nsHashes);
+    t.index.rebuild(t.alive, n, n, cap);
     return t;
   }
-}
-
-function sameOwner(a: OwnerRef | undefined, b: OwnerRef | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.kind === b.kind && a.name === b.name);
-}
-
-/**
- * Decoded event data equal by value. Key order is not compared: both copies come from
- * one owner's template, so their keys were written in the same order.
- */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) { if (!sameData(x[k], y[k])) return false; n++; }
-  for (const _ in y) n--;
-  return n === 0;
-}
-
-/** A power of two at least twice `n`. */
-function indexSize(n: number): number {
-  let size = 16;
-  while (size < 2 * n) size *= 2;
-  return size;
 }

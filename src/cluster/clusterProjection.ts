@@ -1,7 +1,7 @@
 import type { Projection } from '../../engine/replay/index.js';
 import { digestOf } from '../../engine/replay/index.js';
 import { type ClusterState, initialClusterState } from './ClusterState.js';
-import { evolveCluster } from './evolve.js';
+import { clusterDirectFolds, evolveCluster } from './evolve.js';
 import { PodTable, type PodTableSnapshot } from './PodTable.js';
 import { nsKey, workloadKey, type ClusterConfig, type Endpoints, type Ingress, type Node, type Service, type Workload } from './types.js';
 
@@ -60,6 +60,7 @@ export const clusterProjection: Projection<ClusterState> = {
   version: 3,
   initialState: initialClusterState,
   evolve: evolveCluster,
+  direct: clusterDirectFolds,
   toSnapshot,
   fromSnapshot,
 };

@@ -49,7 +49,7 @@ export function event<T extends ClusterEventType>(type: T, stream: string, data:
 }
 
 /** Stored field order per event type (version 1). Append fields at the end and bump the version. */
-const FIELDS: { [T in ClusterEventType]: readonly (keyof ClusterEventMap[T] & string)[] } = {
+export const clusterEventFields: { [T in ClusterEventType]: readonly (keyof ClusterEventMap[T] & string)[] } = {
   ClusterCreated: ['name', 'cni', 'kubeProxy', 'podCidr', 'nodeCidrMaskSize', 'serviceCidr', 'nodeNetwork', 'publicNetwork', 'loadBalancerPool', 'clusterDomain', 'maxPodsPerNode'],
   NodeJoined: ['name', 'role', 'labels', 'taints', 'podCidr', 'ip', 'publicIp'],
   NodeFailed: ['name', 'reason'],
@@ -75,4 +75,4 @@ const FIELDS: { [T in ClusterEventType]: readonly (keyof ClusterEventMap[T] & st
 };
 
 /** Schemas of every cluster event, for the codec. */
-export const clusterEventSchemas: EventSchema[] = Object.entries(FIELDS).map(([type, fields]) => ({ type, version: 1, fields }));
+export const clusterEventSchemas: EventSchema[] = Object.entries(clusterEventFields).map(([type, fields]) => ({ type, version: 1, fields }));

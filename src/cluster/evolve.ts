@@ -1,6 +1,8 @@
-import type { EventEnvelope } from '../../engine/codec/index.js';
-import type { ClusterEventMap, ClusterEventType } from './events.js';
+import type { EventEnvelope, FieldCursor } from '../../engine/codec/index.js';
+import type { DirectFold } from '../../engine/replay/index.js';
+import { clusterEventFields, type ClusterEventMap, type ClusterEventType } from './events.js';
 import type { ClusterState, LastPod } from './ClusterState.js';
+import { dottedQuad } from './podColumns.js';
 import { nsKey, ownerKey, workloadKey, type Service } from './types.js';
 
 /** The apiserver's Service, whose endpoints are the control-plane nodes (not pods). */
@@ -74,15 +76,8 @@ const handlers: Handlers = {
     if (last.workload) last.workload.generation++;
   },
   PodScheduled(s, d, time) {
-    let slot = createdSlot(s, d.namespace, d.name);
-    if (slot < 0) slot = s.pods.find(d.namespace, d.name);
-    if (slot < 0) return;
-    s.pods.bind(slot, d.node, d.ip, time);
-    if (s.podIpsBuilt !== undefined || s.indexed !== undefined) {
-      const key = nsKey(d.namespace, d.name);
-      s.podIpsBuilt?.set(d.ip, key);
-      s.indexed?.podBound(key, s.pods.pod(slot), s.services);
-    }
+    const slot = scheduledSlot(s, d.namespace, d.name);
+    if (slot >= 0) podBound(s, slot, d.namespace, d.name, d.node, d.ip, time);
   },
   PodUnschedulable(s, d) {
     const slot = s.pods.find(d.namespace, d.name);
@@ -135,6 +130,22 @@ const handlers: Handlers = {
   TrafficSent() { /* traffic changes dynamic datapath state, not the cluster objects */ },
 };
 
+/** The slot of the pod a PodScheduled names, or -1. */
+function scheduledSlot(s: ClusterState, namespace: string, name: string): number {
+  const slot = createdSlot(s, namespace, name);
+  return slot >= 0 ? slot : s.pods.find(namespace, name);
+}
+
+/** The pod in `slot` runs on `node` at `ip` (PodScheduled). */
+function podBound(s: ClusterState, slot: number, namespace: string, name: string, node: string, ip: string, time: number): void {
+  s.pods.bind(slot, node, ip, time);
+  if (s.podIpsBuilt !== undefined || s.indexed !== undefined) {
+    const key = nsKey(namespace, name);
+    s.podIpsBuilt?.set(ip, key);
+    s.indexed?.podBound(key, s.pods.pod(slot), s.services);
+  }
+}
+
 /** The slot of the pod a PodScheduled names if it is the next created one not yet bound (see LastPod.created), or -1. */
 function createdSlot(s: ClusterState, namespace: string, name: string): number {
   const last = s.lastPod;
@@ -181,3 +192,53 @@ export function evolveCluster(state: ClusterState, e: EventEnvelope): ClusterSta
   state.time = e.time;
   return state;
 }
+
+// The bulk of a scale log, folded from the stored fields (see DirectFold) with what evolve
+// uses. PodCreated reads its fields into one reused data object, every field set, and
+// hands it to evolve's handler, which keeps no reference to the object itself (only to
+// its values). PodScheduled reads its node and IP as bytes: the node's code is found by
+// them and a dotted quad is stored as its number, with no string made for either.
+const created: ClusterEventMap['PodCreated'] = {
+  namespace: '', name: '', labels: {}, containers: [], nodeSelector: undefined, tolerations: undefined,
+  hostNetwork: undefined, owner: undefined, targetNode: undefined,
+};
+
+/** Events the cluster folds straight from their stored fields (Projection.direct). */
+export const clusterDirectFolds: Record<string, DirectFold<ClusterState>> = {
+  PodCreated: {
+    fields: clusterEventFields.PodCreated,
+    fold(s: ClusterState, c: FieldCursor, seq: number, time: number): boolean {
+      // Locals first: nothing may change unless every field reads (c.done()).
+      const namespace = c.str(), name = c.str(), labels = c.value(), containers = c.value(), nodeSelector = c.value();
+      const tolerations = c.value(), hostNetwork = c.value(), owner = c.value(), targetNode = c.str();
+      if (!c.done()) return false;
+      const d = created as Record<keyof typeof created, unknown>;
+      d.namespace = namespace; d.name = name; d.labels = labels; d.containers = containers; d.nodeSelector = nodeSelector;
+      d.tolerations = tolerations; d.hostNetwork = hostNetwork; d.owner = owner; d.targetNode = targetNode;
+      handlers.PodCreated(s, created, time);
+      s.seq = seq;
+      s.time = time;
+      return true;
+    },
+  },
+  PodScheduled: {
+    fields: clusterEventFields.PodScheduled,
+    fold(s: ClusterState, c: FieldCursor, seq: number, time: number): boolean {
+      const namespace = c.str() as string, name = c.str() as string;
+      const nodeLen = c.strBytes(), nodeAt = c.at, ipLen = c.strBytes(), ipAt = c.at;
+      if (!c.done()) return false;
+      const slot = scheduledSlot(s, namespace, name);
+      if (slot >= 0) {
+        const b = c.bytes;
+        const ip = ipLen < 0 ? -1 : dottedQuad(b, ipAt, ipAt + ipLen);
+        const node = nodeLen < 0 || ip < 0 ? -1 : s.pods.nodeCodeAscii(b, nodeAt, nodeLen);
+        // A watched state (podIps, the controllers' index) wants the strings anyway.
+        if (node > 0 && s.podIpsBuilt === undefined && s.indexed === undefined) s.pods.bindCoded(slot, node, ip, time);
+        else podBound(s, slot, namespace, name, (nodeLen < 0 ? undefined : c.text(nodeAt, nodeLen)) as string, (ipLen < 0 ? undefined : c.text(ipAt, ipLen)) as string, time);
+      }
+      s.seq = seq;
+      s.time = time;
+      return true;
+    },
+  },
+};

@@ -20,6 +20,9 @@ export class Dict {
   /** The value coded last: pods come in runs that share a value. */
   private last: unknown = undefined;
   private lastCode = 0;
+  /** Open addressing over codeAscii's byte hashes: the code (0 free); at most half full. */
+  private ascii = new Int32Array(16);
+  private asciiUsed = 0;
 
   code(v: unknown): number {
     if (v === this.last) return this.lastCode;
@@ -33,6 +36,47 @@ export class Dict {
     this.last = v;
     this.lastCode = c;
     return c;
+  }
+
+  /**
+   * The code of the string in ASCII bytes `b[at..at+len)`, found by the bytes themselves
+   * (a table of the string values coded this way, by an FNV-1a hash of their bytes): a
+   * stored event's node name, say, needs no string then. A string just decoded is a new
+   * object, and a Map lookup of one (it hashes the string first) took 40-130 ns here; node
+   * names alternate pod by pod, so the last-value cache does not hit. -1 when a byte is
+   * not ASCII (the caller then codes the string).
+   */
+  codeAscii(b: Uint8Array, at: number, len: number): number {
+    let h = FNV_START;
+    let high = 0;
+    for (let i = at; i < at + len; i++) { const c = b[i]!; high |= c; h = Math.imul(h ^ c, 0x01000193); }
+    if (high > 0x7f) return -1;
+    const t = this.ascii;
+    const mask = t.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = t[i]!;
+      if (e === 0) break;
+      const v = this.values[e] as string;
+      if (v.length === len && sameAsciiAt(v, b, at)) return e;
+    }
+    const c = this.code(String.fromCharCode(...b.subarray(at, at + len)));
+    this.addAscii(c, h);
+    return c;
+  }
+
+  private addAscii(code: number, h: number): void {
+    if ((this.asciiUsed + 1) * 2 > this.ascii.length) {
+      const old = this.ascii;
+      this.ascii = new Int32Array(old.length * 2);
+      this.asciiUsed = 0;
+      for (const e of old) if (e !== 0) this.addAscii(e, hashChars(FNV_START, this.values[e] as string, 0, (this.values[e] as string).length));
+    }
+    const t = this.ascii;
+    const mask = t.length - 1;
+    let i = h & mask;
+    while (t[i] !== 0) i = (i + 1) & mask;
+    t[i] = code;
+    this.asciiUsed++;
   }
 
   /** The code of a value, or -1 when the column has never held it. */
@@ -152,10 +196,17 @@ export class IpColumn {
   set(slot: number, ip: string | undefined): void {
     if (this.kinds[slot] === 2) this.others.delete(slot);
     if (ip === undefined) { this.kinds[slot] = 0; return; }
-    const n = dottedQuad(ip);
+    const n = dottedQuad(ip, 0, ip.length);
     if (n >= 0) { this.nums[slot] = n; this.kinds[slot] = 1; return; }
     this.kinds[slot] = 2;
     this.others.set(slot, ip);
+  }
+
+  /** Set an address given as its number (dottedQuad's). */
+  setNumber(slot: number, n: number): void {
+    if (this.kinds[slot] === 2) this.others.delete(slot);
+    this.nums[slot] = n;
+    this.kinds[slot] = 1;
   }
 
   grow(cap: number, n: number): void {
@@ -191,14 +242,17 @@ export class IpColumn {
   }
 }
 
-/** A canonical dotted quad (no leading zeros, each part 0..255) as a number, or -1. */
-function dottedQuad(s: string): number {
+/**
+ * The text `s[from..to)` (a string, or ASCII bytes: a stored event's) as a number when it
+ * is a canonical dotted quad (no leading zeros, each part 0..255), else -1.
+ */
+export function dottedQuad(s: string | Uint8Array, from: number, to: number): number {
   let n = 0;
   let part = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = from; i < to; i++) {
+    const c = typeof s === 'string' ? s.charCodeAt(i) : s[i]!;
     if (c === 46) {
       if (digits === 0 || ++dots > 3) return -1;
       n = n * 256 + part;
@@ -245,6 +299,12 @@ function copyOf(b: Uint8Array): Uint8Array<ArrayBuffer> {
   const c = new Uint8Array(b.byteLength);
   c.set(b);
   return c;
+}
+
+/** Whether the string `s` (ASCII) is the bytes at `b[at..]`. */
+function sameAsciiAt(s: string, b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== b[at + i]) return false;
+  return true;
 }
 
 /** FNV-1a of a pod key (`namespace/name`), continued over `s[from..to)` from state `h`. */
