@@ -27,16 +27,11 @@ function taken(k0: u32, k1: u32, k2: u32, k3: u32, now: f64): bool {
   return s != 0 && liveRef(s, now) != 0;
 }
 
-/** Packet i's reply tuple source and its port: the DNAT target when it has one (ICMP: the echo id stays). */
+/** Packet i's reply tuple source port (its DNAT IP `dnat`, 0 for none): the DNAT port when it has one (ICMP: the echo id stays). */
 // @ts-ignore: decorator
-@inline function replySrc(i: i32): u32 { const dnat = get(F_DNAT_IP, i); return dnat != 0 ? dnat : get(F_DST_IP, i); }
-// @ts-ignore: decorator
-@inline function replySport(i: i32, proto: u32): u32 {
-  return get(F_DNAT_IP, i) != 0 && proto != 1 ? get(F_DNAT_PORT, i) & 0xffff : get(F_DST_PORT, i) & 0xffff;
+@inline function replySport(i: i32, proto: u32, dnat: u32): u32 {
+  return dnat != 0 && proto != 1 ? get(F_DNAT_PORT, i) & 0xffff : get(F_DST_PORT, i) & 0xffff;
 }
-/** Packet i's reply tuple destination: the SNAT (masquerade) address when it has one. */
-// @ts-ignore: decorator
-@inline function replyDst(i: i32): u32 { const snat = get(F_SNAT_IP, i); return snat != 0 ? snat : get(F_SRC_IP, i); }
 
 /**
  * ctInsert's first pass: load the home slot of every live packet's reply tuple as it
@@ -48,8 +43,10 @@ function prefetchReplies(n: i32): void {
   let sum: u32 = 0;
   for (let i = 0; i < n; i++) {
     if (get(F_DROP, i) != 0) continue;
-    const rsport = replySport(i, get(F_PROTO, i) & 255);
-    sum += slotWord(hash4(key0(i), replySrc(i), replyDst(i), (rsport << 16) | (get(F_SRC_PORT, i) & 0xffff)) & mask);
+    const dnat = get(F_DNAT_IP, i), snat = get(F_SNAT_IP, i);
+    const rsrc = dnat != 0 ? dnat : get(F_DST_IP, i), rdst = snat != 0 ? snat : get(F_SRC_IP, i);
+    const rsport = replySport(i, get(F_PROTO, i) & 255, dnat);
+    sum += slotWord(hash4(key0(i), rsrc, rdst, (rsport << 16) | (get(F_SRC_PORT, i) & 0xffff)) & mask);
   }
   touched = sum;
 }
@@ -105,7 +102,8 @@ export function ctInsert(n: i32, now: f64): i32 {
     const ref = s == 0 ? 0 : liveRef(s, now);
     if (ref != 0) { track(i, ref >>> 1, (ref & 1) != 0, now, false); continue; }
     if (load<u32>(zoneCount + (<usize>zone << 2)) >= maxPerZone) { dropPacket(i, CT_TABLE_FULL); drops++; continue; }
-    const rsrc = replySrc(i), rsport = replySport(i, proto), rdst = replyDst(i);
+    const dnat = get(F_DNAT_IP, i), snat = get(F_SNAT_IP, i);
+    const rsrc = dnat != 0 ? dnat : dst, rsport = replySport(i, proto, dnat), rdst = snat != 0 ? snat : src;
     const rdport = replyPort(k0, src, dst, oports, rsrc, rsport, rdst, now);
     if (rdport == NO_PORT) { dropPacket(i, PORT_CONFLICT); continue; }
     const rports = ((proto == 1 ? rdport : rsport) << 16) | rdport; // ICMP: the id sits in both port fields
