@@ -1,4 +1,4 @@
-// The established-flow fast path's next-stage codes, shared by assembly/fastpath.ts,
+// The established-flow fast path's next-stage codes, shared by assembly/fastpath/,
 // engine/datapath/ts/TsFastPath.ts and the pipeline's forward stage. A route value
 // is programmed with one of these (fastPathSetRoute); the kernel writes it to F_NEXT
 // for every conntrack hit, after checking the node's own addresses. Plain integer

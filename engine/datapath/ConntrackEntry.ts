@@ -1,5 +1,5 @@
 // One tracked connection as `conntrack -L` shows it, decoded from the flat entry both
-// backends keep (layout in assembly/conntrack.ts: 12 words, expiry as an f64).
+// backends keep (layout in assembly/conntrack/entries.ts: 12 words, expiry as an f64).
 
 /** A tracked connection: original tuple, reply tuple (after NAT), state and expiry. */
 export interface ConntrackEntry {

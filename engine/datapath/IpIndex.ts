@@ -1,7 +1,7 @@
 // An IPv4 address -> small integer map on typed arrays (open addressing, linear
 // probing, power-of-two capacity), built once per ForwardingContext load so the
 // per-packet stage loops never touch a Map or allocate; the TS fast path's pod table
-// too (assembly/fastpath.ts has its WASM twin, same hash). Address 0 marks an empty
+// too (assembly/fastpath/tables.ts has its WASM twin, same hash). Address 0 marks an empty
 // slot (0.0.0.0 is never a pod's or a node's address).
 
 /** Map from IPv4 address to a non-negative integer; get returns -1 when absent. */

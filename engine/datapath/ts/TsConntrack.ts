@@ -1,15 +1,13 @@
 // Connection tracking and NAT, TypeScript backend. Same algorithm, hash, probe order,
-// id recycling and port choice as assembly/conntrack.ts (see that file for the design
+// id recycling and port choice as assembly/conntrack/ (see its files for the design
 // notes), over typed arrays so nothing is allocated per packet, and so both backends
 // hand out the same connection ids and NAT ports.
-import { CT_TO_SYN_SENT, CT_TO_SYN_RECV, CT_TO_ESTABLISHED, CT_TO_FIN_WAIT, CT_TO_CLOSE_WAIT, CT_TO_LAST_ACK, CT_TO_TIME_WAIT, CT_TO_CLOSE, CT_TO_UDP, CT_TO_UDP_STREAM, CT_TO_ICMP, CT_TO_GENERIC } from '../../../assembly/shared/conntrackTimeouts.js';
 import {
-  FLAG_CT_REPLY, FLAG_CT_NEW, FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_PREFETCH_SLOTS, CT_SYN_SENT,
-  CT_SYN_RECV, CT_ESTABLISHED, CT_FIN_WAIT, CT_CLOSE_WAIT, CT_LAST_ACK, CT_TIME_WAIT, CT_CLOSE,
-  CT_UNREPLIED, CT_REPLIED, VEC_MAX,
+  FLAG_CT_REPLY, FLAG_CT_NEW, FLAG_NAT_DST, FLAG_NAT_SRC, FLAG_CT_MASK, CT_MAX_ZONES, CT_PREFETCH_SLOTS, CT_FIN_WAIT, CT_REPLIED, VEC_MAX,
 } from '../../../assembly/shared/vector.js';
 import { CT_TABLE_FULL, PORT_CONFLICT, INVALID_PACKET } from '../../../assembly/shared/drop.js';
 import type { PacketVector } from '../PacketVector.js';
+import { CT_S_FIN_REPLY, firstState, tcpNext, timeoutMs } from './tcpNext.js';
 
 const SLOT = 5; // words
 const ENTRY = 12; // words; expiry lives in its own Float64Array
@@ -18,8 +16,8 @@ const MIN_SLOTS = 1024;
 const MIN_ENTRIES = 256;
 const CT_S_DNAT = 0x100;
 const CT_S_SNAT = 0x200;
-const CT_S_FIN_REPLY = 0x400;
-const TCP_FIN = 0x01, TCP_SYN = 0x02, TCP_RST = 0x04, TCP_ACK = 0x10;
+/** replyPort's answer when every port is taken. */
+const NO_PORT = 0xffffffff;
 /** ctFlush/ctCount zone meaning "every zone". */
 export const ALL_ZONES = 0xffffffff;
 
@@ -31,52 +29,13 @@ function hash4(a: number, b: number, c: number, d: number): number {
   return h >>> 0;
 }
 
-function timeoutMs(proto: number, state: number): number {
-  if (proto === 6) {
-    switch (state) {
-      case CT_SYN_SENT: return CT_TO_SYN_SENT;
-      case CT_SYN_RECV: return CT_TO_SYN_RECV;
-      case CT_ESTABLISHED: return CT_TO_ESTABLISHED;
-      case CT_FIN_WAIT: return CT_TO_FIN_WAIT;
-      case CT_CLOSE_WAIT: return CT_TO_CLOSE_WAIT;
-      case CT_LAST_ACK: return CT_TO_LAST_ACK;
-      case CT_TIME_WAIT: return CT_TO_TIME_WAIT;
-      default: return CT_TO_CLOSE;
-    }
-  }
-  if (proto === 17) return state === CT_REPLIED ? CT_TO_UDP_STREAM : CT_TO_UDP;
-  if (proto === 1) return CT_TO_ICMP;
-  return CT_TO_GENERIC;
-}
-
-function tcpNext(state: number, status: number, reply: boolean, flags: number): number {
-  if ((flags & TCP_RST) !== 0) return CT_CLOSE;
-  const finByReply = (status & CT_S_FIN_REPLY) !== 0;
-  if ((flags & TCP_SYN) !== 0) {
-    if (!reply && (flags & TCP_ACK) === 0 && (state === CT_TIME_WAIT || state === CT_CLOSE)) return CT_SYN_SENT;
-    if (reply && (flags & TCP_ACK) !== 0 && state === CT_SYN_SENT) return CT_SYN_RECV;
-    return state;
-  }
-  if ((flags & TCP_FIN) !== 0) {
-    if (state === CT_ESTABLISHED || state === CT_SYN_RECV) return CT_FIN_WAIT;
-    if ((state === CT_FIN_WAIT || state === CT_CLOSE_WAIT) && reply !== finByReply) return CT_LAST_ACK;
-    return state;
-  }
-  if ((flags & TCP_ACK) !== 0) {
-    if (state === CT_SYN_RECV && !reply) return CT_ESTABLISHED;
-    if (state === CT_FIN_WAIT && reply !== finByReply) return CT_CLOSE_WAIT;
-    if (state === CT_LAST_ACK) return CT_TIME_WAIT;
-  }
-  return state;
-}
-
 /** The connection table over typed arrays. */
 export class TsConntrack {
   private slots = new Uint32Array(MIN_SLOTS * SLOT);
   private slotCap = MIN_SLOTS;
   private slotUsed = 0;
   private slotDead = 0;
-  /** Entry words (layout of assembly/conntrack.ts, word 10 = next free id). */
+  /** Entry words (layout of assembly/conntrack/entries.ts, word 10 = next free id). */
   entries = new Uint32Array(MIN_ENTRIES * ENTRY);
   expires = new Float64Array(MIN_ENTRIES);
   private entryCap = MIN_ENTRIES;
@@ -86,7 +45,7 @@ export class TsConntrack {
   drops = 0;
   maxPerZone = 262144;
   private readonly zoneCount = new Uint32Array(CT_MAX_ZONES);
-  /** See assembly/conntrack.ts: bumped when a slot is freed or moved other than by an insert; the first free slot of the last findFree and its key's last word. */
+  /** See assembly/conntrack/slots.ts: bumped when a slot is freed or moved other than by an insert; the first free slot of the last findFree and its key's last word. */
   private slotEpoch = 0;
   private freeSlot = -1;
   private freeK3 = 0;
@@ -112,7 +71,7 @@ export class TsConntrack {
     }
   }
 
-  /** find, also remembering in freeSlot the slot place would fill for this key (see assembly/conntrack.ts findFree). */
+  /** find, also remembering in freeSlot the slot place would fill for this key (see assembly/conntrack/slots.ts findFree). */
   private findFree(k0: number, k1: number, k2: number, k3: number): number {
     const slots = this.slots, mask = this.slotCap - 1;
     let s = hash4(k0, k1, k2, k3) & mask, free = -1;
@@ -229,7 +188,7 @@ export class TsConntrack {
     v.result2[i] = state;
   }
 
-  /** Same contract as assembly/conntrack.ts ctLookup, with the same two passes (misses of a large table overlap). */
+  /** Same contract as assembly/conntrack/lookup.ts ctLookup, with the same two passes (misses of a large table overlap). */
   lookup(v: PacketVector, n: number, now: number): void {
     const home = this.home, slots = this.slots, mask = this.slotCap - 1;
     const table = v.table, proto = v.proto, srcIp = v.srcIp, dstIp = v.dstIp, srcPort = v.srcPort, dstPort = v.dstPort;
@@ -259,7 +218,7 @@ export class TsConntrack {
     return s >= 0 && this.liveRef(s, now) !== 0;
   }
 
-  /** ctInsert's first pass, as assembly/conntrack.ts prefetchReplies: load every reply tuple's home slot. */
+  /** ctInsert's first pass, as assembly/conntrack/insert.ts prefetchReplies: load every reply tuple's home slot. */
   private prefetchReplies(v: PacketVector, n: number): void {
     const slots = this.slots, mask = this.slotCap - 1;
     let sum = 0;
@@ -275,7 +234,54 @@ export class TsConntrack {
     this.touched = sum;
   }
 
-  /** Same contract as assembly/conntrack.ts ctInsert. */
+  /**
+   * The reply tuple's destination port, as assembly/conntrack/insert.ts replyPort: the
+   * original source port when that reply tuple is free, else the first free port from a
+   * hash-chosen start (ICMP: in both port fields); NO_PORT when every one is taken.
+   */
+  private replyPort(k0: number, src: number, dst: number, oports: number, rsrc: number, rsport: number, rdst: number, now: number): number {
+    const sport = oports >>> 16;
+    if (!this.taken(k0, rsrc, rdst, ((rsport << 16) | sport) >>> 0, now)) return sport;
+    const icmp = (k0 & 255) === 1;
+    const lo = icmp ? 0 : 1024;
+    const range = 65536 - lo;
+    const start = hash4(k0, src, dst, oports) % range;
+    for (let k = 0; k < range; k++) {
+      const p = lo + (start + k) % range;
+      if (!this.taken(k0, rsrc, rdst, (((icmp ? p : rsport) << 16) | p) >>> 0, now)) return p;
+    }
+    return NO_PORT;
+  }
+
+  /** A new connection, as assembly/conntrack/entries.ts newEntry: written, counted in its zone; returns its id. */
+  private newEntry(k0: number, src: number, dst: number, oports: number, rsrc: number, rdst: number, rports: number, state: number): number {
+    const id = this.allocEntry();
+    let status = 0;
+    if (rsrc !== dst || rports >>> 16 !== (oports & 0xffff)) status |= CT_S_DNAT;
+    if (rdst !== src || (rports & 0xffff) !== oports >>> 16) status |= CT_S_SNAT;
+    const en = this.entries, w = id * ENTRY;
+    en[w] = k0; en[w + 1] = src; en[w + 2] = dst; en[w + 3] = oports;
+    en[w + 4] = rsrc; en[w + 5] = rdst; en[w + 6] = rports; en[w + 7] = state | status;
+    this.zoneCount[k0 >>> 8]!++;
+    this.live++;
+    return id;
+  }
+
+  /** Put connection id's two tuples in the hash, as assembly/conntrack/slots.ts linkSlots: in the free slots the probes ended on unless slots moved since `epoch`. */
+  private linkSlots(id: number, origFree: number, epoch: number, k0: number, src: number, dst: number, oports: number, rsrc: number, rdst: number, rports: number): void {
+    const replyFree = this.freeK3 === rports ? this.freeSlot : -1;
+    this.reserveSlots();
+    if (this.slotEpoch === epoch) {
+      this.putAt(origFree, id * 2, k0, src, dst, oports);
+      if (replyFree >= 0 && replyFree !== origFree) this.putAt(replyFree, id * 2 + 1, k0, rsrc, rdst, rports);
+      else this.place(id * 2 + 1, k0, rsrc, rdst, rports);
+    } else {
+      this.place(id * 2, k0, src, dst, oports);
+      this.place(id * 2 + 1, k0, rsrc, rdst, rports);
+    }
+  }
+
+  /** Same contract as assembly/conntrack/insert.ts ctInsert. */
   insert(v: PacketVector, n: number, now: number): number {
     if (this.slotCap > CT_PREFETCH_SLOTS) this.prefetchReplies(v, n);
     let created = 0;
@@ -285,8 +291,8 @@ export class TsConntrack {
       if (zone >= CT_MAX_ZONES) { v.drop[i] = INVALID_PACKET; v.result[i] = 0; continue; }
       const proto = v.proto[i]! & 255;
       const k0 = ((zone << 8) | proto) >>> 0;
-      const src = v.srcIp[i]!, dst = v.dstIp[i]!, sport = v.srcPort[i]! & 0xffff, dport = v.dstPort[i]! & 0xffff;
-      const oports = ((sport << 16) | dport) >>> 0;
+      const src = v.srcIp[i]!, dst = v.dstIp[i]!;
+      const oports = ((v.srcPort[i]! << 16) | (v.dstPort[i]! & 0xffff)) >>> 0;
       const epoch = this.slotEpoch;
       const s = this.findFree(k0, src, dst, oports);
       const origFree = this.freeSlot;
@@ -295,46 +301,15 @@ export class TsConntrack {
       if (this.zoneCount[zone]! >= this.maxPerZone) { v.drop[i] = CT_TABLE_FULL; v.result[i] = 0; this.drops++; continue; }
       const dnat = v.dnatIp[i]!, snat = v.snatIp[i]!;
       const rsrc = dnat !== 0 ? dnat : dst;
-      const rsport = dnat !== 0 && proto !== 1 ? v.dnatPort[i]! & 0xffff : dport;
+      const rsport = dnat !== 0 && proto !== 1 ? v.dnatPort[i]! & 0xffff : v.dstPort[i]! & 0xffff;
       const rdst = snat !== 0 ? snat : src;
-      let rdport = sport;
-      if (this.taken(k0, rsrc, rdst, ((rsport << 16) | rdport) >>> 0, now)) {
-        const lo = proto === 1 ? 0 : 1024;
-        const range = 65536 - lo;
-        const start = hash4(k0, src, dst, oports) % range;
-        let k = 0;
-        for (; k < range; k++) {
-          rdport = lo + (start + k) % range;
-          const rs = proto === 1 ? rdport : rsport;
-          if (!this.taken(k0, rsrc, rdst, ((rs << 16) | rdport) >>> 0, now)) break;
-        }
-        if (k === range) { v.drop[i] = PORT_CONFLICT; v.result[i] = 0; continue; }
-      }
-      const rsportFinal = proto === 1 ? rdport : rsport;
-      const id = this.allocEntry();
-      let state = CT_UNREPLIED;
-      if (proto === 6) state = (v.l4Flags[i]! & (TCP_SYN | TCP_ACK)) === TCP_SYN ? CT_SYN_SENT : CT_ESTABLISHED;
-      let status = 0;
-      if (rsrc !== dst || rsportFinal !== dport) status |= CT_S_DNAT;
-      if (rdst !== src || rdport !== sport) status |= CT_S_SNAT;
-      const rports = ((rsportFinal << 16) | rdport) >>> 0;
-      const en = this.entries, w = id * ENTRY;
-      en[w] = k0; en[w + 1] = src; en[w + 2] = dst; en[w + 3] = oports;
-      en[w + 4] = rsrc; en[w + 5] = rdst; en[w + 6] = rports; en[w + 7] = state | status;
-      const replyFree = this.freeK3 === rports ? this.freeSlot : -1; // see assembly/conntrack.ts ctInsert
-      this.reserveSlots();
-      if (this.slotEpoch === epoch) {
-        this.putAt(origFree, id * 2, k0, src, dst, oports);
-        if (replyFree >= 0 && replyFree !== origFree) this.putAt(replyFree, id * 2 + 1, k0, rsrc, rdst, rports);
-        else this.place(id * 2 + 1, k0, rsrc, rdst, rports);
-      } else {
-        this.place(id * 2, k0, src, dst, oports);
-        this.place(id * 2 + 1, k0, rsrc, rdst, rports);
-      }
-      this.zoneCount[zone]!++;
-      this.live++;
-      created++;
+      const rdport = this.replyPort(k0, src, dst, oports, rsrc, rsport, rdst, now);
+      if (rdport === NO_PORT) { v.drop[i] = PORT_CONFLICT; v.result[i] = 0; continue; }
+      const rports = (((proto === 1 ? rdport : rsport) << 16) | rdport) >>> 0; // ICMP: the id sits in both port fields
+      const id = this.newEntry(k0, src, dst, oports, rsrc, rdst, rports, firstState(proto, v.l4Flags[i]!));
+      this.linkSlots(id, origFree, epoch, k0, src, dst, oports, rsrc, rdst, rports);
       this.track(v, i, id, false, now, true);
+      created++;
     }
     return created;
   }
@@ -347,7 +322,7 @@ export class TsConntrack {
     return removed;
   }
 
-  /** See assembly/conntrack.ts ctFlush: flushing every zone empties the table outright. */
+  /** See assembly/conntrack/sweep.ts ctFlush: flushing every zone empties the table outright. */
   flush(zone: number): number {
     if (zone === ALL_ZONES) {
       const removed = this.live;

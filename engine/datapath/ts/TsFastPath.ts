@@ -1,7 +1,7 @@
-// The TypeScript twin of assembly/fastpath.ts: the established-flow fast path (a
+// The TypeScript twin of assembly/fastpath/: the established-flow fast path (a
 // conntrack hit, its NAT rewrite, the LPM next hop in the node's table and the
 // next-stage decision in one call per vector), built on the same two batched kernels
-// as the WASM module so it cannot drift from them. See the WASM file for the layout
+// as the WASM module so it cannot drift from them. See the WASM files for the layout
 // of the next-hop word (next | node << 8), the route cache and the trade-offs.
 import {
   CT_MAX_ZONES, FLAG_CT_REPLY, LEARN_IGNORED, LEARN_MOVED, LEARN_NEW, LPM_MAX_TABLES, LPM_MISS, PORT_FLOOD, R_LEARN_MOVED, VEC_MAX,
@@ -91,7 +91,7 @@ export class TsFastPath {
     p[z] = cidrBase; p[z + 1] = cidrMask; p[z + 2] = gwMacHi; p[z + 3] = gwMacLo;
   }
 
-  /** See Datapath.fastPathPodTx (assembly/fastpath.ts fastPathPodTx). */
+  /** See Datapath.fastPathPodTx (assembly/fastpath/podTx.ts). */
   podTx(v: PacketVector, k: FastPathKernels, n: number, now: number): number {
     const drop = v.drop, phase = v.phase, loc = v.loc, table = v.table, srcIp = v.srcIp, dstIp = v.dstIp, inPort = v.inPort, result = v.result;
     const srcMacHi = v.srcMacHi, srcMacLo = v.srcMacLo, dstMacHi = v.dstMacHi, dstMacLo = v.dstMacLo, verdict = v.verdict;
@@ -132,7 +132,7 @@ export class TsFastPath {
   /** See Datapath.fastPathSetPod. */
   setPod(ip: number, node: number): void { this.pods.set(ip, node); }
 
-  /** A route table changed: every cached route is stale (see assembly/fastpath.ts). */
+  /** A route table changed: every cached route is stale (see assembly/fastpath/established.ts). */
   routesChanged(): void { this.routeGen = (this.routeGen + 1) >>> 0; }
 
   /** Write hit i's outputs for route value `route` (prefix length `len`) in `zone`; with `forward` (FP_FORWARD), finish it (forwardHit). */
@@ -149,7 +149,7 @@ export class TsFastPath {
     if (forward && v.phase[i] !== PHASE_BRIDGED) this.forwardHit(v, i, w, d);
   }
 
-  /** FP_FORWARD for hit i, as assembly/fastpath.ts forwardHit: finish it as the forward stage would on its own. */
+  /** FP_FORWARD for hit i, as assembly/fastpath/established.ts forwardHit: finish it as the forward stage would on its own. */
   private forwardHit(v: PacketVector, i: number, w: number, dst: number): void {
     if ((w & 255) === NEXT_NODE) {
       const to = w >>> 8, t = v.ttl[i]!;

@@ -72,6 +72,15 @@ describe.each(BACKENDS)('conntrack contract (%s)', (backend) => {
     expect(r).toMatchObject({ id: b.id, src: '10.96.0.2', sport: 80, dport: 1000 });
   });
 
+  it('marks port-only translations in the entry: dnat for a new destination port, snat for a remapped source port', () => {
+    const dp = createDatapath(backend);
+    send(dp, { proto: TCP, src: '10.0.0.1', sport: 1000, dst: '10.0.0.9', dport: 80, dnat: ['10.0.0.9', 8080] }, 0);
+    // Same reply tuple (10.0.0.9:8080 -> 10.0.0.1:1000): the source port is remapped, the address kept.
+    send(dp, { proto: TCP, src: '10.0.0.1', sport: 1000, dst: '10.96.0.2', dport: 80, dnat: ['10.0.0.9', 8080] }, 0);
+    send(dp, { proto: TCP, src: '10.0.0.1', sport: 1001, dst: '10.0.0.9', dport: 8080 }, 0);
+    expect(dp.ctEntries().map((e) => [e.dnat, e.snat])).toEqual([[true, false], [true, true], [false, false]]);
+  });
+
   it('walks the TCP states with the kernel timeouts (kube-proxy: 24 h established, 1 h close-wait)', () => {
     const dp = createDatapath(backend);
     const o = (flags: number): Pkt => ({ proto: TCP, src: '10.0.0.1', sport: 5000, dst: '10.0.0.2', dport: 80, flags });

@@ -31,38 +31,21 @@
 // against the pod table, fastPathSetPod, as the forward stage checks ctx.podNode). The
 // forward stage then only loops when the report says packets are left to it, so a
 // vector of established packets crosses each node in this one call.
-//
-// Tables: next-hop word per route value (next | node << 8, 0 = NEXT_SLOW), grown by
-// doubling; per zone sixteen words (node IP, bridge IP, 0 = none; bridge id, 0 = none;
-// high word of its pods' MACs; 1 when the node is ready; pod CIDR base and mask; the
-// MAC a pod's gateway answers with, high and low; seven spare), 4 MiB, allocated on
-// first use; the pod table (IP -> node, open addressing as
-// engine/datapath/IpIndex.ts, same hash), grown by doubling.
-import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, F_DROP, F_ROUTE, F_ROUTE_LEN, F_NEXT, F_NEXT_NODE,
-  VEC_MAX, CT_MAX_ZONES, LPM_MAX_TABLES, LPM_MISS } from './shared/vector';
-import { NEXT_SLOW, NEXT_LOCAL, NEXT_BRIDGE, FAST_MAX_ROUTES, FAST_ROUTE_CACHE } from './shared/fastpath';
-import { F_OUT_PORT, F_FLAGS, FLAG_CT_REPLY, F_LOC, F_PHASE, F_TTL, F_MASQ, F_VERDICT, F_PATH_LEN, F_PATH, F_REPORT,
-  F_SRC_IP, F_SRC_MAC_HI, F_SRC_MAC_LO, F_DST_MAC_HI, F_DST_MAC_LO, F_IN_PORT, LEARN_NEW, LEARN_MOVED, LEARN_IGNORED, R_LEARN_MOVED } from './shared/vector';
-import { NEXT_NODE, NEXT_MOVED, FP_ZONE_FROM_LOC, FP_FORWARD, R_MISSES, R_NO_ZONE, R_REPLIES, R_NO_ROUTE, R_MOVED, R_DELIVERED, R_FLOODED, R_LEFT,
-  R_TX_FRAMES, R_TX_BRIDGED, R_TX_DROPS } from './shared/fastpath';
-import { PHASE_FROM_NODE, PHASE_FROM_POD, PHASE_BRIDGED, VERDICT_DELIVERED_POD, VERDICT_DROPPED, PIPE_DONE, PIPE_MAX_PATH } from './shared/pipeline';
-import { NODE_DOWN, ARP_FAILED } from './shared/drop';
-import { PORT_FLOOD } from './shared/vector';
-import { fdbPort, fdbLearnOne } from './fdb';
-import { VEC, get, set } from './vector';
-import { ctLookup } from './conntrack';
-import { lpmLookup } from './lpm';
+import { F_TABLE, F_DST_IP, F_RESULT, F_RESULT2, F_DROP, F_ROUTE, F_ROUTE_LEN, F_NEXT, F_NEXT_NODE, F_OUT_PORT, F_FLAGS,
+  FLAG_CT_REPLY, F_LOC, F_PHASE, F_TTL, F_MASQ, F_VERDICT, F_PATH_LEN, F_PATH, F_REPORT, PORT_FLOOD,
+  VEC_MAX, CT_MAX_ZONES, LPM_MAX_TABLES, LPM_MISS } from '../shared/vector';
+import { NEXT_SLOW, NEXT_BRIDGE, NEXT_NODE, NEXT_MOVED, FAST_ROUTE_CACHE, FP_ZONE_FROM_LOC, FP_FORWARD, R_MISSES, R_NO_ZONE,
+  R_REPLIES, R_NO_ROUTE, R_MOVED, R_DELIVERED, R_FLOODED, R_LEFT } from '../shared/fastpath';
+import { PHASE_FROM_NODE, PHASE_BRIDGED, VERDICT_DELIVERED_POD, PIPE_DONE, PIPE_MAX_PATH } from '../shared/pipeline';
+import { fdbPort } from '../fdb';
+import { VEC, get, set } from '../vector';
+import { ctLookup } from '../conntrack';
+import { lpmLookup } from '../lpm';
+import { ZONE_SHIFT, locals, podNode, decide } from './tables';
 
 /** Saved conntrack outputs and zones while the LPM kernel borrows F_RESULT, F_RESULT2 and F_TABLE; then the route cache slot of each hit that missed it (0: none). */
 const SCRATCH: usize = memory.data(VEC_MAX * 16, 16);
 
-/** Bytes per zone in `locals`, as a shift: 16 words (see the header). */
-// @ts-ignore: decorator
-@inline const ZONE_SHIFT: usize = 6;
-
-let routeNext: usize = 0;
-let routeCap: u32 = 0;
-let locals: usize = 0;
 /** Route cache: 16 bytes per entry (generation, table << 8 | prefix length byte, destination, route value). */
 let routeCache: usize = 0;
 /** Current generation of the route cache; entries of older ones are misses (0 never matches). */
@@ -70,124 +53,8 @@ let routeGen: u32 = 1;
 /** Hits finished with no route in the current fastPath call (R_NO_ROUTE). */
 let noRoutes: u32 = 0;
 
-/** Pod table: IP keys (0 = empty slot) and node indexes, `podCap` slots (a power of two, 0 before the first pod). */
-let podKeys: usize = 0;
-let podNodes: usize = 0;
-let podCap: u32 = 0;
-let podUsed: u32 = 0;
-/** 32 - log2(podCap): Fibonacci hashing keeps the top bits of the product. */
-let podShift: u32 = 32;
-
-// @ts-ignore: decorator
-@inline function podSlot(ip: u32): u32 { return (ip * 0x9e3779b1) >>> podShift; }
-
-function podGrow(): void {
-  const oldK = podKeys, oldN = podNodes, oldCap = podCap;
-  podCap = oldCap == 0 ? 64 : oldCap << 1;
-  podShift = 32 - <u32>ctz(podCap);
-  podKeys = heap.alloc(<usize>podCap << 2);
-  podNodes = heap.alloc(<usize>podCap << 2);
-  memory.fill(podKeys, 0, <usize>podCap << 2);
-  podUsed = 0;
-  for (let s: u32 = 0; s < oldCap; s++) {
-    const k = load<u32>(oldK + (<usize>s << 2));
-    if (k != 0) fastPathSetPod(k, load<i32>(oldN + (<usize>s << 2)));
-  }
-  if (oldCap != 0) { heap.free(oldK); heap.free(oldN); }
-}
-
-/** Pod `ip` runs on node `node` (the forward stage's ctx.podNode, for hits the kernel delivers); ip 0 is ignored. */
-export function fastPathSetPod(ip: u32, node: i32): void {
-  if (ip == 0) return;
-  if ((podUsed + 1) * 2 > podCap) podGrow();
-  const mask = podCap - 1;
-  let s = podSlot(ip);
-  while (true) {
-    const k = load<u32>(podKeys + (<usize>s << 2));
-    if (k == 0) { store<u32>(podKeys + (<usize>s << 2), ip); podUsed++; break; }
-    if (k == ip) break;
-    s = (s + 1) & mask;
-  }
-  store<i32>(podNodes + (<usize>s << 2), node);
-}
-
-/** The node running pod `ip`, or -1. */
-// @ts-ignore: decorator
-@inline function podNode(ip: u32): i32 {
-  if (podUsed == 0) return -1;
-  const mask = podCap - 1;
-  let s = podSlot(ip);
-  while (true) {
-    const k = load<u32>(podKeys + (<usize>s << 2));
-    if (k == ip) return load<i32>(podNodes + (<usize>s << 2));
-    if (k == 0) return -1;
-    s = (s + 1) & mask;
-  }
-}
-
 /** A route table changed: every cached route is stale. */
 export function fastPathRoutesChanged(): void { routeGen++; }
-
-/** Program route value `route`: next-stage code and, for NEXT_NODE, the node. */
-export function fastPathSetRoute(route: u32, next: u32, node: u32): void {
-  if (route >= <u32>FAST_MAX_ROUTES) return;
-  if (route >= routeCap) {
-    let c: u32 = routeCap == 0 ? 1024 : routeCap;
-    while (c <= route) c <<= 1;
-    const t = heap.alloc(<usize>c << 2);
-    memory.fill(t, 0, <usize>c << 2);
-    if (routeNext != 0) { memory.copy(t, routeNext, <usize>routeCap << 2); heap.free(routeNext); }
-    routeNext = t;
-    routeCap = c;
-  }
-  store<u32>(routeNext + (<usize>route << 2), (next & 255) | (node << 8));
-}
-
-function ensureLocals(): void {
-  if (locals != 0) return;
-  locals = heap.alloc(<usize>CT_MAX_ZONES << ZONE_SHIFT);
-  memory.fill(locals, 0, <usize>CT_MAX_ZONES << ZONE_SHIFT);
-}
-
-/** Set zone `zone`'s own addresses (node IP, bridge IP; 0 for none), its bridge (FDB table id, 0 for none), its pods' MAC high word and whether the node is ready. */
-export function fastPathSetNode(zone: u32, ip0: u32, ip1: u32, bridge: u32, podMacHi: u32, ready: u32): void {
-  if (zone >= <u32>CT_MAX_ZONES) return;
-  ensureLocals();
-  const z = locals + (<usize>zone << ZONE_SHIFT);
-  store<u32>(z, ip0);
-  store<u32>(z, ip1, 4);
-  store<u32>(z, bridge, 8);
-  store<u32>(z, podMacHi, 12);
-  store<u32>(z, ready, 16);
-}
-
-/** Set zone `zone`'s pod network (pod CIDR base and mask) and the MAC its pods' gateway answers with (the bridge's; Calico's proxy-ARP MAC), for fastPathPodTx. */
-export function fastPathSetPodNet(zone: u32, cidrBase: u32, cidrMask: u32, gwMacHi: u32, gwMacLo: u32): void {
-  if (zone >= <u32>CT_MAX_ZONES) return;
-  ensureLocals();
-  const z = locals + (<usize>zone << ZONE_SHIFT);
-  store<u32>(z, cidrBase, 20);
-  store<u32>(z, cidrMask, 24);
-  store<u32>(z, gwMacHi, 28);
-  store<u32>(z, gwMacLo, 32);
-}
-
-/** Forget every programmed route, zone and pod. */
-export function fastPathClear(): void {
-  if (routeNext != 0) memory.fill(routeNext, 0, <usize>routeCap << 2);
-  if (locals != 0) memory.fill(locals, 0, <usize>CT_MAX_ZONES << ZONE_SHIFT);
-  if (podCap != 0) memory.fill(podKeys, 0, <usize>podCap << 2);
-  podUsed = 0;
-}
-
-// @ts-ignore: decorator
-@inline function decide(zone: u32, dst: u32, route: u32): u32 {
-  if (locals != 0) {
-    const a = load<u32>(locals + (<usize>zone << ZONE_SHIFT)), b = load<u32>(locals + (<usize>zone << ZONE_SHIFT), 4);
-    if ((a != 0 && a == dst) || (b != 0 && b == dst)) return NEXT_LOCAL;
-  }
-  return route < routeCap ? load<u32>(routeNext + (<usize>route << 2)) : NEXT_SLOW;
-}
 
 /** Write hit i's fast-path outputs for route value `route` (prefix length `len`) in `zone`; with `forward` (FP_FORWARD), finish it (forwardHit). */
 // @ts-ignore: decorator
@@ -256,10 +123,7 @@ export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64, mode: u32
     for (let i = 0; i < n; i++) if (get(F_DROP, i) == 0) set(F_TABLE, i, get(F_LOC, i));
   }
   ctLookup(n, now);
-  if (routeCache == 0) {
-    routeCache = heap.alloc(<usize>FAST_ROUTE_CACHE << 4);
-    memory.fill(routeCache, 0, <usize>FAST_ROUTE_CACHE << 4);
-  }
+  ensureRouteCache();
   const gen = routeGen, cache = routeCache, forward = (mode & FP_FORWARD) != 0;
   const NEED = SCRATCH + VEC_MAX * 12;
   memory.fill(NEED, 0, <usize>n << 2);
@@ -270,10 +134,7 @@ export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64, mode: u32
   for (let i = 0; i < n; i++) {
     const zone = get(F_TABLE, i), id = get(F_RESULT, i), t = zone + tableBias;
     if (get(F_DROP, i) != 0 || zone >= <u32>CT_MAX_ZONES || id == 0 || t - 1 >= <u32>LPM_MAX_TABLES - 1) { // t 0 is no table: lpmLookup's miss
-      set(F_ROUTE, i, 0);
-      set(F_ROUTE_LEN, i, LPM_MISS);
-      set(F_NEXT, i, NEXT_SLOW);
-      set(F_NEXT_NODE, i, 0);
+      slowOutputs(i);
       if (get(F_DROP, i) != 0) continue;
       live++;
       if (zone >= <u32>CT_MAX_ZONES) noZone++;
@@ -296,6 +157,28 @@ export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64, mode: u32
     }
   }
   if (need != 0) routeMisses(n, tableBias, gen, now, ageMs, forward);
+  report(misses, noZone, replies, live, forward);
+  return hits;
+}
+
+/** A packet the fast path leaves to the stages: F_NEXT NEXT_SLOW, no route. */
+// @ts-ignore: decorator
+@inline function slowOutputs(i: i32): void {
+  set(F_ROUTE, i, 0);
+  set(F_ROUTE_LEN, i, LPM_MISS);
+  set(F_NEXT, i, NEXT_SLOW);
+  set(F_NEXT_NODE, i, 0);
+}
+
+function ensureRouteCache(): void {
+  if (routeCache != 0) return;
+  routeCache = heap.alloc(<usize>FAST_ROUTE_CACHE << 4);
+  memory.fill(routeCache, 0, <usize>FAST_ROUTE_CACHE << 4);
+}
+
+/** fastPath's F_REPORT: the counts of the call (`live` packets not dropped on entry), with FP_FORWARD what became of the hits. */
+// @ts-ignore: decorator
+@inline function report(misses: u32, noZone: u32, replies: u32, live: u32, forward: bool): void {
   const r = VEC + <usize>F_REPORT * VEC_MAX * 4;
   store<u32>(r + (R_MISSES << 2), misses);
   store<u32>(r + (R_NO_ZONE << 2), noZone);
@@ -307,64 +190,6 @@ export function fastPath(n: i32, now: f64, tableBias: u32, ageMs: f64, mode: u32
     store<u32>(r + (R_FLOODED << 2), flooded);
     store<u32>(r + (R_LEFT << 2), live - moved - delivered);
   }
-  return hits;
-}
-
-/**
- * A pod's transmit and its bridge's learning, for packets 0..n-1, as the pipeline's
- * pod-transmit stage and the bridge stage's fdbLearn do them without a trace. Every
- * packet gets F_TABLE 0 first. A live packet in PHASE_FROM_POD at zone F_LOC: not
- * ready -> dropped NODE_DOWN; else source MAC = (pods' MAC high word, F_SRC_IP) and
- * the next hop's MAC as the pod's neighbour table has it: without a bridge (Calico),
- * the gateway MAC; with one, a destination in the pod CIDR other than the bridge's IP
- * is on-link (MAC = pods' high word + the address; no pod of this zone holds it ->
- * dropped ARP_FAILED), any other goes to the gateway (the bridge's MAC). A frame on a
- * bridge gets F_TABLE = the bridge and its source learned on F_IN_PORT (F_RESULT =
- * LEARN_*, as fdbLearn); every other packet gets a group source MAC (0xffff,
- * 0xffffffff: never learned) and F_RESULT LEARN_IGNORED. A drop sets F_DROP and
- * F_VERDICT VERDICT_DROPPED. F_REPORT gets R_LEARN_MOVED, R_TX_FRAMES, R_TX_BRIDGED,
- * R_TX_DROPS. Returns how many MACs were new.
- */
-export function fastPathPodTx(n: i32, now: f64): i32 {
-  ensureLocals();
-  let added = 0, moved = 0, frames = 0, bridged = 0, drops = 0;
-  for (let i = 0; i < n; i++) {
-    set(F_TABLE, i, 0);
-    let learned = LEARN_IGNORED, frame = false;
-    if (get(F_DROP, i) == 0 && get(F_PHASE, i) == PHASE_FROM_POD) {
-      const node = get(F_LOC, i);
-      const z = locals + (<usize>(node < <u32>CT_MAX_ZONES ? node : 0) << ZONE_SHIFT);
-      let drop: u32 = 0;
-      if (node >= <u32>CT_MAX_ZONES || load<u32>(z, 16) == 0) drop = NODE_DOWN;
-      else {
-        const src = get(F_SRC_IP, i), dst = get(F_DST_IP, i), hi = load<u32>(z, 12), bridge = load<u32>(z, 8);
-        const onLink = bridge != 0 && (dst & load<u32>(z, 24)) == load<u32>(z, 20) && dst != load<u32>(z, 4);
-        set(F_DST_MAC_HI, i, onLink ? hi : load<u32>(z, 28));
-        set(F_DST_MAC_LO, i, onLink ? dst : load<u32>(z, 32));
-        if (onLink && podNode(dst) != <i32>node) drop = ARP_FAILED;
-        else if (bridge != 0) {
-          set(F_TABLE, i, bridge);
-          set(F_SRC_MAC_HI, i, hi);
-          set(F_SRC_MAC_LO, i, src);
-          learned = fdbLearnOne(bridge, hi, src, get(F_IN_PORT, i), now);
-          frame = true;
-          frames++;
-          bridged += i32(onLink);
-        }
-      }
-      if (drop != 0) { set(F_DROP, i, drop); set(F_VERDICT, i, VERDICT_DROPPED); drops++; }
-    }
-    if (!frame) { set(F_SRC_MAC_HI, i, 0xffff); set(F_SRC_MAC_LO, i, 0xffffffff); }
-    set(F_RESULT, i, learned);
-    added += i32(learned == LEARN_NEW);
-    moved += i32(learned == LEARN_MOVED);
-  }
-  const r = VEC + <usize>F_REPORT * VEC_MAX * 4;
-  store<u32>(r + (R_LEARN_MOVED << 2), moved);
-  store<u32>(r + (R_TX_FRAMES << 2), frames);
-  store<u32>(r + (R_TX_BRIDGED << 2), bridged);
-  store<u32>(r + (R_TX_DROPS << 2), drops);
-  return added;
 }
 
 /** The hits fastPath found no cached route for (scratch column NEED): one LPM call, cache the answers, finish them. */
