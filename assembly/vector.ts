@@ -8,7 +8,7 @@ import { VEC_BYTES, VEC_FIELD_BYTES, VEC_MAX } from './shared/vector';
  * constant. A loop that steps a byte offset o (packet i at o = i << 2) passes it as the
  * load's or store's constant offset, load<u32>(o, VEC + F * VEC_FIELD_BYTES), and the
  * engine folds it into the instruction's address; get/set add base, field and index
- * first, one more instruction per access (per-node LPM went from 57 to 51 instructions
+ * first, one more instruction per access (per-node LPM went from 66 to 57 instructions
  * a lookup when it stopped using them).
  */
 // @ts-ignore: decorator
