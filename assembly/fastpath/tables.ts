@@ -16,7 +16,7 @@ import { NEXT_SLOW, NEXT_LOCAL, FAST_MAX_ROUTES } from '../shared/fastpath';
 
 /** Next-hop words, `routeCap` of them (0 before the first route). */
 export let routeNext: usize = 0;
-export let routeCap: u32 = 0;
+let routeCap: u32 = 0;
 /** The per-zone words (0 before the first zone is set). */
 export let locals: usize = 0;
 /** Pod table: IP keys (0 = empty slot) and node indexes, `podCap` slots (a power of two, 0 before the first pod). */
