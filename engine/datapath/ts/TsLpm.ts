@@ -275,7 +275,6 @@ export class TsLpm implements LpmKernel {
     }
   }
 
-  /** After an update of prefix/len in table t: mark the /16 chunks it spans dirty, when t is DIR-24-8. */
   /** A trie's leaf for dst from its root (shift: 32 - root bits): the low word; this.hi gets the value. */
   private walk(root: number, shift: number, dst: number): number {
     const pool = this.pool;
