@@ -81,7 +81,8 @@ function lookupTrie(n: i32, d: usize, t: u32): bool {
         continue;
       }
       store<u32>(o, w >>> LPM_SHADOW_VALUE_SHIFT, AT_RESULT);
-      store<u32>(o, select<u32>((w >>> 1) & 63, LPM_MISS, w != 0), AT_RESULT2);
+      // As setLeafAt: the low bits are (len << 1) | 1, or 0 when empty, so this is len or -1 (LPM_MISS).
+      store<u32>(o, <u32>(<i32>((w & ((1 << LPM_SHADOW_VALUE_SHIFT) - 1)) - 1) >> 1), AT_RESULT2);
     }
     return true;
   }
