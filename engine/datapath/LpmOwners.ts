@@ -17,10 +17,10 @@ export interface LpmOwnerSink {
   ownerDrop(base: number): void;
 }
 
-/** One /16 of a base: routes shorter than /16 covering it, and per /24 in it (low 8 bits) the routes of each table. */
-interface Chunk {
-  short: number;
-  slots: Map<number, Map<number, number>>;
+/** The owners of one base: per /16, routes shorter than /16 covering it; per /16 with routes of /16 or longer, per /24 in it (low 8 bits) the routes of each table. */
+interface BaseOwners {
+  short: Uint32Array;
+  slots: Map<number, Map<number, Map<number, number>>>;
 }
 
 /** The owner of a /24 from its table -> route count map. */
@@ -31,8 +31,8 @@ function ownerOf(tables: Map<number, number> | undefined): number {
 }
 
 export class LpmOwners {
-  /** Base table id -> /16 -> chunk; only /16s where some derived table has a route. */
-  private readonly bases = new Map<number, Map<number, Chunk>>();
+  /** Base table id -> its owners; only bases that have had derived routes. */
+  private readonly bases = new Map<number, BaseOwners>();
   private readonly sink: LpmOwnerSink;
 
   constructor(sink: LpmOwnerSink) {
@@ -41,18 +41,21 @@ export class LpmOwners {
 
   /** Derived table t of `base` gained (delta 1) or lost (delta -1) its route prefix/len (prefix masked). */
   change(base: number, t: number, prefix: number, len: number, delta: 1 | -1): void {
-    let chunks = this.bases.get(base);
-    if (!chunks) { chunks = new Map(); this.bases.set(base, chunks); }
+    let b = this.bases.get(base);
+    // Short-route counts as a typed array (256 KiB a base): a derived default route
+    // touches all 65,536 /16s, which as an object and a Map each was most of a
+    // differential test's time, in garbage collection.
+    if (!b) { b = { short: new Uint32Array(65536), slots: new Map() }; this.bases.set(base, b); }
+    const { short, slots } = b;
     if (len < 16) {
       const first = prefix >>> 16, end = first + 2 ** (16 - len);
       for (let c = first; c < end; c++) {
-        const ch = this.chunk(chunks, c);
-        ch.short += delta;
-        if (ch.short === 1 && delta === 1) this.sink.ownerSet(base, c, LPM_OWNER_CHUNK, LPM_OWNER_MANY);
-        else if (ch.short === 0) { // back to its /24s
+        const n = (short[c] = short[c]! + delta);
+        if (n === 1 && delta === 1) this.sink.ownerSet(base, c, LPM_OWNER_CHUNK, LPM_OWNER_MANY);
+        else if (n === 0) { // back to its /24s
           this.sink.ownerSet(base, c, LPM_OWNER_CHUNK, 0);
-          for (const [lo, tables] of ch.slots) this.sink.ownerSet(base, (c << 8 | lo) >>> 0, LPM_OWNER_SLOT, ownerOf(tables));
-          this.forgetEmpty(base, chunks, c, ch);
+          const chunk = slots.get(c);
+          if (chunk) for (const [lo, tables] of chunk) this.sink.ownerSet(base, (c << 8 | lo) >>> 0, LPM_OWNER_SLOT, ownerOf(tables));
         }
       }
       return;
@@ -60,14 +63,16 @@ export class LpmOwners {
     const first = prefix >>> 8, end = first + (len >= 24 ? 1 : 2 ** (24 - len));
     for (let s = first; s < end; s++) {
       const c = s >>> 8, lo = s & 255;
-      const ch = this.chunk(chunks, c);
-      let tables = ch.slots.get(lo);
-      if (!tables) { tables = new Map(); ch.slots.set(lo, tables); }
+      let chunk = slots.get(c);
+      if (!chunk) { chunk = new Map(); slots.set(c, chunk); }
+      let tables = chunk.get(lo);
+      if (!tables) { tables = new Map(); chunk.set(lo, tables); }
       const n = (tables.get(t) ?? 0) + delta;
       if (n > 0) tables.set(t, n); else tables.delete(t);
-      if (tables.size === 0) ch.slots.delete(lo);
-      if (ch.short !== 0) continue; // the whole /16 reads MANY
-      if (ch.slots.size === 0) this.forgetEmpty(base, chunks, c, ch);
+      if (tables.size === 0) chunk.delete(lo);
+      if (chunk.size === 0) slots.delete(c);
+      if (short[c] !== 0) continue; // the whole /16 reads MANY
+      if (chunk.size === 0) this.sink.ownerSet(base, c, LPM_OWNER_CHUNK, 0); // back to the shared all-0 chunk
       else this.sink.ownerSet(base, s, LPM_OWNER_SLOT, ownerOf(tables));
     }
   }
@@ -75,18 +80,5 @@ export class LpmOwners {
   /** Forget every owner of `base` (its last derived table is gone): its index is freed. */
   drop(base: number): void {
     if (this.bases.delete(base)) this.sink.ownerDrop(base);
-  }
-
-  private chunk(chunks: Map<number, Chunk>, c: number): Chunk {
-    let ch = chunks.get(c);
-    if (!ch) { ch = { short: 0, slots: new Map() }; chunks.set(c, ch); }
-    return ch;
-  }
-
-  /** A /16 with no routes left goes back to the shared all-0 chunk. */
-  private forgetEmpty(base: number, chunks: Map<number, Chunk>, c: number, ch: Chunk): void {
-    if (ch.short !== 0 || ch.slots.size !== 0) return;
-    chunks.delete(c);
-    this.sink.ownerSet(base, c, LPM_OWNER_CHUNK, 0);
   }
 }
