@@ -1,6 +1,6 @@
 // What the lab runs on the machine: `ip`, `iptables-restore`, `conntrack`. One place
 // for process execution, so failures say which command failed and why.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { PodnetError } from '../../engine/errors.js';
 import type { LabCommand } from './labPlan.js';
 
@@ -45,6 +45,13 @@ export function tryRun(argv: string[]): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** tryRun without blocking: resolves to the output, or undefined when the command fails. */
+export function tryRunAsync(argv: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(argv[0]!, argv.slice(1), { encoding: 'utf8', env: ENV }, (err, stdout) => resolve(err ? undefined : stdout));
+  });
 }
 
 /** Start a long-running process detached from us (listeners); returns its pid. */

@@ -24,7 +24,7 @@ function formatResults(results: ProbeResult[]): string {
   return lines.join('\n');
 }
 
-function checkCommand(io: Io, o: { probes?: string; output?: string }): void {
+async function checkCommand(io: Io, o: { probes?: string; output?: string }): Promise<void> {
   checkLabHost();
   const lab = loadLabState();
   if (!lab) throw new PodnetError('NO_LAB', "lab check: no lab is up; run 'podnet lab up' first");
@@ -32,7 +32,7 @@ function checkCommand(io: Io, o: { probes?: string; output?: string }): void {
   if (!Number.isInteger(probes) || probes < 1) throw new PodnetError('VALIDATION', `--probes ${o.probes}: a whole number >= 1`);
   const format = parseOutput(o.output, ['table', 'json']);
   const { state } = clusterAt(lab.db, { seq: lab.at.seq });
-  const results = labCheck(state, lab, probes);
+  const results = await labCheck(state, lab, probes);
   io.out(format === 'json' ? JSON.stringify({ agree: results.every((r) => r.agree), results }, null, 2) : formatResults(results));
   const bad = results.filter((r) => !r.agree).length;
   if (bad) throw new PodnetError('LAB_DISAGREES', `lab check: ${bad} of ${results.length} probes disagree with the kernel (listed above)`);
