@@ -10,6 +10,10 @@ import type { BenchResult } from './BenchResult.js';
 import { BACKENDS, createDatapath, VEC_MAX, type Backend, type Datapath, type PacketVector } from '../engine/datapath/index.js';
 import { LPM_DIR24_ROUTES } from '../assembly/shared/lpm.js';
 
+/** Every row name the suite can make (the floor rows depend on lpm-large's size: see kernelsSuite). */
+export const KERNEL_ROWS = ['lpm-large', 'lpm-floor-64MiB', 'lpm-floor-4MiB', 'lpm-floor-512KiB', 'lpm-per-node', 'fdb-learn', 'fdb-lookup',
+  'conntrack-lookup', 'conntrack-insert'] as const;
+
 /** Table sizes of the suite; a test can shrink them. */
 export interface KernelSizes {
   /** Prefixes in the large LPM table (full: 1,000,000). */
@@ -260,9 +264,10 @@ async function measure(w: Workload, s: KernelSizes): Promise<Measured[]> {
 /**
  * The kernel suite: lpm-large and its floors (lpm-floor-64MiB and lpm-floor-4MiB in full
  * and quick runs), lpm-per-node, fdb-learn, fdb-lookup, conntrack-lookup, conntrack-insert, each on wasm and ts; wasm rows carry ratioToTs. `quick` shrinks the
- * tables and times; `sizes` overrides single figures (tests use tiny ones).
+ * tables and times; `sizes` overrides single figures (tests use tiny ones); `only` names
+ * the workloads to build and measure (the rest are skipped).
  */
-export async function kernelsSuite(opts: { quick: boolean; sizes?: Partial<KernelSizes> }): Promise<BenchResult[]> {
+export async function kernelsSuite(opts: { quick: boolean; sizes?: Partial<KernelSizes>; only?: readonly string[] }): Promise<BenchResult[]> {
   const s: KernelSizes = { ...(opts.quick ? QUICK : FULL), ...opts.sizes };
   const readBits = s.lpmPrefixes > LPM_DIR24_ROUTES ? 26 : 19; // log2 bytes: a DIR-24-8 shadow or a 16-8-8 root
   const floors = (readBits > 22 ? [readBits, 22] : [readBits]).map((bits) => (k: KernelSizes) => lpmFloor(k, bits));
@@ -270,6 +275,7 @@ export async function kernelsSuite(opts: { quick: boolean; sizes?: Partial<Kerne
   const out: BenchResult[] = [];
   for (const make of workloads) {
     const w = make(s);
+    if (opts.only && !opts.only.includes(w.name)) continue;
     const rows = await measure(w, s);
     const ts = rows.find((m) => m.backend === 'ts');
     for (const m of rows) {

@@ -52,7 +52,7 @@ export function syntheticCluster(nodes: number): ClusterState {
 
 interface Case { name: string; to: string; fresh: boolean }
 
-const CASES: Case[] = [
+export const CASES: Case[] = [
   { name: 'pipeline-established', to: 'svc', fresh: false },
   { name: 'pipeline-new', to: 'svc', fresh: true },
   { name: 'pod-pod-cross-node', to: 'pod/nginx-1', fresh: false },
@@ -95,13 +95,14 @@ function runCase(state: ClusterState, backend: Backend, c: Case, timeMs: number)
   return { pps: (VEC_MAX * 1000) / mean, mean: (mean * 1e6) / VEC_MAX, p99: ((times[Math.floor(times.length * 0.99)] ?? mean) * 1e6) / VEC_MAX, samples: times.length * 8 };
 }
 
-/** The pipeline suite: every case on both backends, wasm rows with ratioToTs. */
-export async function pipelineSuite(opts: { quick: boolean; nodes?: number; timeMs?: number }): Promise<BenchResult[]> {
+/** The pipeline suite: every case (or those `only` names) on both backends, wasm rows with ratioToTs. */
+export async function pipelineSuite(opts: { quick: boolean; nodes?: number; timeMs?: number; only?: readonly string[] }): Promise<BenchResult[]> {
   const nodes = opts.nodes ?? (opts.quick ? 500 : 5000);
   const timeMs = opts.timeMs ?? (opts.quick ? 300 : 1500);
   const state = syntheticCluster(nodes);
   const out: BenchResult[] = [];
   for (const c of CASES) {
+    if (opts.only && !opts.only.includes(c.name)) continue;
     const rows = new Map<Backend, BenchResult>();
     for (const b of BACKENDS) {
       const r = runCase(state, b, c, timeMs);

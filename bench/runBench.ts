@@ -7,40 +7,52 @@ import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import type { BenchResult, BenchUnit } from './BenchResult.js';
 import { SuiteSkipped } from './SuiteSkipped.js';
 import { envelopeSuite } from './envelope.js';
-import { kernelsSuite } from './kernels.js';
+import { KERNEL_ROWS, kernelsSuite } from './kernels.js';
 import { logSuite } from './log.js';
-import { pipelineSuite } from './pipeline.js';
+import { CASES, pipelineSuite } from './pipeline.js';
 
 /** How big a run is: full (the published figures), quick (under a minute), smoke (tiny: checks that a suite runs). */
 export interface SuiteOptions {
   quick: boolean;
   /** Smallest sizes and times; figures mean nothing. For tests of the harness. */
   smoke?: boolean;
+  /**
+   * Only these rows (by name, e.g. lpm-per-node): runBench drops the others, and a
+   * suite that can (kernels) does not build or measure them at all.
+   */
+  only?: readonly string[];
 }
 
 /** A suite: measures and returns its rows. Throws SuiteSkipped when it cannot run here. */
 export type Suite = (opts: SuiteOptions) => Promise<BenchResult[]>;
 
-/** A suite and the unit its rows count when they do not say (by result name). */
-interface SuiteEntry { run: Suite; unit: (name: string) => BenchUnit }
+/**
+ * A suite, the unit its rows count when they do not say (by result name), and the names
+ * of the rows it can make (`--only` is checked against them before anything runs).
+ */
+interface SuiteEntry { run: Suite; unit: (name: string) => BenchUnit; rows: readonly string[] }
 
 /** Every suite, in run order. */
 export const SUITES: Record<string, SuiteEntry> = {
   kernels: {
     unit: () => 'packets',
-    run: (o) => kernelsSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { lpmPrefixes: 2000, nodes: 20, ctFlows: 500, vectors: 2, timeMs: 20 } } : {}) }),
+    rows: KERNEL_ROWS,
+    run: (o) => kernelsSuite({ quick: o.quick || !!o.smoke, only: o.only, ...(o.smoke ? { sizes: { lpmPrefixes: 2000, nodes: 20, ctFlows: 500, vectors: 2, timeMs: 20 } } : {}) }),
   },
   pipeline: {
     unit: () => 'packets',
-    run: (o) => pipelineSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { nodes: 20, timeMs: 20 } : {}) }),
+    rows: CASES.map((c) => c.name),
+    run: (o) => pipelineSuite({ quick: o.quick || !!o.smoke, only: o.only, ...(o.smoke ? { nodes: 20, timeMs: 20 } : {}) }),
   },
   log: {
     // a stateAt query is one op (open, fold, close), not an event
     unit: (name) => (name === 'log-state-at' ? 'ops' : 'events'),
+    rows: ['log-append', 'log-replay', 'log-state-at'],
     run: (o) => logSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { pods: 500, appendEvents: 1000, rounds: 1, queries: 2 } } : {}) }),
   },
   envelope: {
     unit: () => 'events',
+    rows: ['envelope-replay'],
     run: (o) => envelopeSuite({ quick: o.quick || !!o.smoke, ...(o.smoke ? { sizes: { nodes: 20, pods: 200, services: 20, runs: 1 } } : {}) }),
   },
 };
@@ -197,7 +209,7 @@ export async function runBench(o: RunBenchOptions): Promise<BenchReport> {
     o.onSuite?.(name, i, o.suites.length);
     try {
       const before = cpuTicks();
-      const rows = await entry.run({ quick: o.quick, smoke: o.smoke });
+      const rows = (await entry.run({ quick: o.quick, smoke: o.smoke, only: o.only })).filter((r) => !o.only || o.only.includes(r.name));
       const after = cpuTicks();
       if (before && after && after.total > before.total) {
         (report.stealPct ??= {})[name] = Math.round((100 * (after.steal - before.steal)) / (after.total - before.total));

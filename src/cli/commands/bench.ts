@@ -13,6 +13,7 @@ export interface BenchOptions {
   smoke?: boolean;
   output?: string;
   runs?: string;
+  only?: string;
 }
 
 /** Most runs `--runs` takes: each is a whole bench process. */
@@ -31,6 +32,7 @@ function runInChild(suites: string[], o: BenchOptions): Promise<BenchReport> {
   const args = [join(packageRoot(), 'bin', 'podnet.js'), 'bench', '--suite', suites.join(','), '-o', 'json'];
   if (o.quick) args.push('--quick');
   if (o.smoke) args.push('--smoke');
+  if (o.only) args.push('--only', o.only);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
@@ -54,15 +56,32 @@ function parseSuites(text: string | undefined): string[] {
   return names;
 }
 
+/** `--only lpm-per-node,lpm-large`: row names, each one the chosen suites can make. */
+function parseOnly(text: string | undefined, suites: string[]): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const rows = suites.flatMap((s) => SUITES[s]!.rows);
+  if (names.length === 0) throw new ValidationError(`--only: name one or more rows of ${suites.join(', ')}: ${rows.join(', ')}`);
+  for (const n of names) if (!rows.includes(n)) throw new ValidationError(`--only ${n}: no such row in ${suites.join(', ')}; choose from ${rows.join(', ')}`);
+  return names;
+}
+
+/** Every --only name must have made a row (a floor row exists at some sizes only): say so after the rows that were made. */
+function checkOnly(only: string[] | undefined, report: BenchReport): void {
+  const missing = only?.filter((n) => !report.results.some((r) => r.name === n)) ?? [];
+  if (missing.length) throw new ValidationError(`--only ${missing.join(',')}: this run made no such row (skipped suite, or not at these sizes)`);
+}
+
 /** `podnet bench`: the table on stdout (or the JSON report), progress on stderr only on a terminal. */
 export async function benchCommand(io: Io, o: BenchOptions): Promise<void> {
   const suites = parseSuites(o.suite);
   const format = parseOutput(o.output, ['table', 'json']);
   const runs = parseRuns(o.runs);
+  const only = parseOnly(o.only, suites);
   const progress = startProgress(io, 'bench', runs > 1 ? runs : suites.length);
   let report: BenchReport;
   try {
-    if (runs === 1) report = await runBench({ suites, quick: !!o.quick, smoke: !!o.smoke, onSuite: (name, i) => progress.update(i, name) });
+    if (runs === 1) report = await runBench({ suites, quick: !!o.quick, smoke: !!o.smoke, only, onSuite: (name, i) => progress.update(i, name) });
     else {
       const reports: BenchReport[] = [];
       for (let r = 0; r < runs; r++) {
@@ -76,6 +95,7 @@ export async function benchCommand(io: Io, o: BenchOptions): Promise<void> {
   }
   for (const s of report.skipped) io.err(`warning: suite ${s.suite} skipped: ${s.reason}`);
   io.out(format === 'json' ? JSON.stringify(report, null, 2) : formatBench(report));
+  checkOnly(only, report); // after the rows that were made
 }
 
 export const registerBench: RegisterVerb = (program, io) => {
@@ -84,8 +104,9 @@ export const registerBench: RegisterVerb = (program, io) => {
     .option('--suite <names>', 'only these suites, comma-separated')
     .option('--quick', 'smaller tables and shorter times: under a minute')
     .option('--smoke', 'tiny sizes, only checks that the suites run (figures mean nothing)')
+    .option('--only <rows>', 'only these rows, comma-separated (kernels skips building the others)')
     .option('--runs <n>', 'run the suites n times, each in a fresh process, and report each row\'s median run and range')
     .option('-o, --output <fmt>', 'json: the whole report, { machine, node, date, results: [...] }')
-    .addHelpText('after', '\nExamples:\n  podnet bench --quick\n  podnet bench --suite kernels,pipeline --runs 5\n  podnet bench --suite kernels -o json > kernels.json\n  npm run bench')
+    .addHelpText('after', '\nExamples:\n  podnet bench --quick\n  podnet bench --suite kernels,pipeline --runs 5\n  podnet bench --suite kernels --only lpm-per-node --runs 5\n  podnet bench --suite kernels -o json > kernels.json\n  npm run bench')
     .action((o) => benchCommand(io, o));
 };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { podnet } from '../../support/cli.js';
+import { KERNEL_ROWS } from '../../../bench/kernels.js';
 
 interface Report {
   machine: { cpu: string; cores: number; memoryBytes: number; hugePages?: string };
@@ -37,6 +38,7 @@ describe('podnet bench (spawned, no TTY)', () => {
       expect(report.machine.hugePages).toBe(/\[(\w+)\]/.exec(readFileSync(THP, 'utf8'))![1]);
       expect(['always', 'madvise', 'never']).toContain(report.machine.hugePages);
     } else expect(report.machine.hugePages).toBeUndefined();
+    for (const x of report.results) expect(KERNEL_ROWS).toContain(x.name); // --only checks names against this list
     // every kernel figure on both backends, the wasm row carrying the ratio to ts
     expect(report.results.map((x) => `${x.name}/${x.backend}`).sort()).toEqual(KERNELS.flatMap((n) => [`${n}/wasm`, `${n}/ts`]).sort());
     for (const x of report.results) {
@@ -96,6 +98,33 @@ describe('podnet bench (spawned, no TTY)', () => {
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe(`error: --runs ${bad}: give a whole number of runs, 1-50`);
     }
+  });
+
+  it('--only: just the named rows, in each fresh process of --runs too', () => {
+    const r = podnet(['bench', '--suite', 'kernels,pipeline', '--smoke', '--only', 'lpm-per-node,egress', '--runs', '2', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.results.map((x) => `${x.suite} ${x.name}/${x.backend}`)).toEqual([
+      'kernels lpm-per-node/wasm', 'kernels lpm-per-node/ts', 'pipeline egress/wasm', 'pipeline egress/ts',
+    ]);
+    for (const x of report.results) expect(x.runs).toHaveLength(2);
+  });
+
+  it('--only: a name no chosen suite has is refused before anything runs, naming the rows there are', () => {
+    const r = podnet(['bench', '--suite', 'kernels', '--only', 'lpm-per-nod']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: --only lpm-per-nod: no such row in kernels; choose from lpm-large, lpm-floor-64MiB, .*lpm-per-node, /);
+    // a row of another suite is not one of these
+    expect(podnet(['bench', '--suite', 'log', '--only', 'lpm-per-node']).stderr).toMatch(/^error: --only lpm-per-node: no such row in log; choose from log-append, log-replay, log-state-at/);
+  });
+
+  it('--only: a known row this run does not make (a floor of another table size) prints what was made, then fails', () => {
+    const r = podnet(['bench', '--suite', 'kernels', '--smoke', '--only', 'lpm-per-node,lpm-floor-64MiB']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^lpm-per-node\s+wasm/m);
+    expect(r.stderr.trim()).toBe('error: --only lpm-floor-64MiB: this run made no such row (skipped suite, or not at these sizes)');
   });
 
   it('rejects an unknown suite with one line', () => {
