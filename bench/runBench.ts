@@ -18,7 +18,7 @@ export interface SuiteOptions {
   smoke?: boolean;
   /**
    * Only these rows (by name, e.g. lpm-per-node): runBench drops the others, and a
-   * suite that can (kernels) does not build or measure them at all.
+   * suite that can (kernels, pipeline) does not build or measure them at all.
    */
   only?: readonly string[];
 }

@@ -104,7 +104,7 @@ export const registerBench: RegisterVerb = (program, io) => {
     .option('--suite <names>', 'only these suites, comma-separated')
     .option('--quick', 'smaller tables and shorter times: under a minute')
     .option('--smoke', 'tiny sizes, only checks that the suites run (figures mean nothing)')
-    .option('--only <rows>', 'only these rows, comma-separated (kernels skips building the others)')
+    .option('--only <rows>', 'only these rows, comma-separated (kernels and pipeline skip building the others)')
     .option('--runs <n>', 'run the suites n times, each in a fresh process, and report each row\'s median run and range')
     .option('-o, --output <fmt>', 'json: the whole report, { machine, node, date, results: [...] }')
     .addHelpText('after', '\nExamples:\n  podnet bench --quick\n  podnet bench --suite kernels,pipeline --runs 5\n  podnet bench --suite kernels --only lpm-per-node --runs 5\n  podnet bench --suite kernels -o json > kernels.json\n  npm run bench')
